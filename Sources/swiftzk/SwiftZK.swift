@@ -1,0 +1,14 @@
+import ArgumentParser
+
+@main
+struct SwiftZK: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "swiftzk",
+        abstract: "SwiftZK: a ZooKeeper-compatible coordination server.",
+        discussion: """
+            SwiftZK speaks Apache ZooKeeper's client protocol, reads its zoo.cfg \
+            and keeps its on-disk formats, so existing clients and tools work unchanged.
+            """,
+        version: "0.1.0"
+    )
+}
