@@ -22,8 +22,10 @@ public enum ZKResponse: Hashable, Sendable {
     case getEphemerals(GetEphemeralsResponse)
     case getAllChildrenNumber(GetAllChildrenNumberResponse)
     case whoAmI(WhoAmIResponse)
-    /// delete, ping, check, auth, setWatches, removeWatches, checkWatches,
-    /// addWatch and closeSession: nothing after the header.
+    /// addWatch answers with an ErrorResponse holding 0.
+    case addWatch(ErrorResponse)
+    /// delete, ping, auth, setWatches, removeWatches, checkWatches and
+    /// closeSession: nothing after the header.
     case empty
 
     /// Reads the body of a successful reply to a request with `opCode`.
@@ -33,7 +35,8 @@ public enum ZKResponse: Hashable, Sendable {
         case .create2, .createContainer, .createTTL: self = .create2(try Create2Response(from: &reader))
         case .exists: self = .exists(try ExistsResponse(from: &reader))
         case .getData: self = .getData(try GetDataResponse(from: &reader))
-        case .setData: self = .setData(try SetDataResponse(from: &reader))
+        // check, outside a multi, answers with the node's Stat as setData does.
+        case .setData, .check: self = .setData(try SetDataResponse(from: &reader))
         case .getACL: self = .getACL(try GetACLResponse(from: &reader))
         case .setACL: self = .setACL(try SetACLResponse(from: &reader))
         case .getChildren: self = .getChildren(try GetChildrenResponse(from: &reader))
@@ -45,8 +48,9 @@ public enum ZKResponse: Hashable, Sendable {
         case .getEphemerals: self = .getEphemerals(try GetEphemeralsResponse(from: &reader))
         case .getAllChildrenNumber: self = .getAllChildrenNumber(try GetAllChildrenNumberResponse(from: &reader))
         case .whoAmI: self = .whoAmI(try WhoAmIResponse(from: &reader))
-        case .delete, .deleteContainer, .ping, .check, .auth, .setWatches, .setWatches2,
-             .removeWatches, .checkWatches, .addWatch, .closeSession:
+        case .addWatch: self = .addWatch(try ErrorResponse(from: &reader))
+        case .delete, .deleteContainer, .ping, .auth, .setWatches, .setWatches2,
+             .removeWatches, .checkWatches, .closeSession:
             self = .empty
         case .notification, .createSession, .error, .unrecognized:
             throw .unknownOpCode(opCode.code)
@@ -71,6 +75,7 @@ public enum ZKResponse: Hashable, Sendable {
         case .getEphemerals(let r): r.encode(to: &buffer)
         case .getAllChildrenNumber(let r): r.encode(to: &buffer)
         case .whoAmI(let r): r.encode(to: &buffer)
+        case .addWatch(let r): r.encode(to: &buffer)
         case .empty: break
         }
     }

@@ -52,6 +52,20 @@ public enum TxnBody: Hashable, Sendable {
         }
     }
 
+    /// Reads the body of a transaction of type `type` from `bytes` (a
+    /// sub-transaction of a MultiTxn holds its body as a buffer).
+    public init(type: OpCode, bytes: [UInt8]) throws(JuteError) {
+        var reader = JuteReader(ByteBuffer(bytes: bytes))
+        try self.init(type: type, from: &reader)
+    }
+
+    /// The encoded body.
+    public var encodedBytes: [UInt8] {
+        var buffer = ByteBuffer()
+        encode(to: &buffer)
+        return Array(buffer.readableBytesView)
+    }
+
     /// Appends the body.
     public func encode(to buffer: inout ByteBuffer) {
         switch self {

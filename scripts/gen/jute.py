@@ -143,7 +143,7 @@ ENUMS = [
         ("persistent", 0), ("ephemeral", 1), ("persistentSequential", 2), ("ephemeralSequential", 3),
         ("container", 4), ("persistentWithTTL", 5), ("persistentSequentialWithTTL", 6)]),
     ("WatcherType", "Which watches removeWatches and checkWatches act on.", [
-        ("children", 1), ("data", 2), ("any", 3)]),
+        ("children", 1), ("data", 2), ("any", 3), ("persistent", 4), ("persistentRecursive", 5)]),
     ("AddWatchMode", "The mode of an addWatch request.", [
         ("persistent", 0), ("persistentRecursive", 1)]),
 ]

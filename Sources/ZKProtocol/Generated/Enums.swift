@@ -430,11 +430,13 @@ public enum WatcherType: Hashable, Sendable, CaseIterable {
     case children
     case data
     case any
+    case persistent
+    case persistentRecursive
     /// A code this version does not name.
     case unrecognized(Int32)
 
     /// Every named case.
-    public static let allCases: [WatcherType] = [.children, .data, .any]
+    public static let allCases: [WatcherType] = [.children, .data, .any, .persistent, .persistentRecursive]
 
     /// The value for a wire code; unnamed codes become `.unrecognized`.
     @inlinable
@@ -443,6 +445,8 @@ public enum WatcherType: Hashable, Sendable, CaseIterable {
         case 1: self = .children
         case 2: self = .data
         case 3: self = .any
+        case 4: self = .persistent
+        case 5: self = .persistentRecursive
         default: self = .unrecognized(code)
         }
     }
@@ -454,6 +458,8 @@ public enum WatcherType: Hashable, Sendable, CaseIterable {
         case .children: return 1
         case .data: return 2
         case .any: return 3
+        case .persistent: return 4
+        case .persistentRecursive: return 5
         case .unrecognized(let code): return code
         }
     }
