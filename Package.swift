@@ -11,23 +11,46 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         .target(
             name: "ZKProtocol",
             dependencies: [.product(name: "NIOCore", package: "swift-nio")]
         ),
+        .target(
+            name: "ZKDataTree",
+            dependencies: ["ZKProtocol"]
+        ),
+        .target(
+            name: "ZKServerCore",
+            dependencies: [
+                "ZKProtocol", "ZKDataTree",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "ZKServer",
+            dependencies: [
+                "ZKProtocol", "ZKDataTree", "ZKServerCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "swiftzk",
             dependencies: [
-                "ZKProtocol",
+                "ZKProtocol", "ZKServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(
-            name: "ZKProtocolTests",
-            dependencies: ["ZKProtocol"]
-        ),
+        .testTarget(name: "ZKProtocolTests", dependencies: ["ZKProtocol"]),
+        .testTarget(name: "ZKDataTreeTests", dependencies: ["ZKDataTree"]),
+        .testTarget(name: "ZKServerCoreTests", dependencies: ["ZKServerCore"]),
+        .testTarget(name: "ZKServerTests", dependencies: ["ZKServer"]),
     ],
     swiftLanguageModes: [.v6]
 )

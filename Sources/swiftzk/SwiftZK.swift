@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct SwiftZK: ParsableCommand {
+struct SwiftZK: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swiftzk",
         abstract: "SwiftZK: a ZooKeeper-compatible coordination server.",
@@ -9,6 +9,7 @@ struct SwiftZK: ParsableCommand {
             SwiftZK speaks Apache ZooKeeper's client protocol, reads its zoo.cfg \
             and keeps its on-disk formats, so existing clients and tools work unchanged.
             """,
-        version: "0.1.0"
+        version: "0.1.0",
+        subcommands: [ServerCommand.self]
     )
 }

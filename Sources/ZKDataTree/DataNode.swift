@@ -1,0 +1,40 @@
+import ZKProtocol
+
+/// One znode: its data, ACL, persisted stat and child names.
+public struct DataNode: Sendable {
+    public var data: [UInt8]
+    public var acl: [ACL]
+    public var stat: StatPersisted
+    /// Child names (last path segments), as bytes.
+    public var children: Set<[UInt8]>
+
+    public init(data: [UInt8], acl: [ACL], stat: StatPersisted, children: Set<[UInt8]> = []) {
+        self.data = data
+        self.acl = acl
+        self.stat = stat
+        self.children = children
+    }
+
+    /// The client-facing Stat, with dataLength and numChildren filled in.
+    public var clientStat: Stat {
+        Stat(
+            czxid: stat.czxid, mzxid: stat.mzxid, ctime: stat.ctime, mtime: stat.mtime,
+            version: stat.version, cversion: stat.cversion, aversion: stat.aversion,
+            ephemeralOwner: stat.ephemeralOwner, dataLength: Int32(clamping: data.count),
+            numChildren: Int32(clamping: children.count), pzxid: stat.pzxid)
+    }
+}
+
+extension StatPersisted {
+    /// The stat of a node created by transaction `zxid` at `time`.
+    public static func created(zxid: Int64, time: Int64, ephemeralOwner: Int64) -> StatPersisted {
+        StatPersisted(
+            czxid: zxid, mzxid: zxid, ctime: time, mtime: time, version: 0, cversion: 0,
+            aversion: 0, ephemeralOwner: ephemeralOwner, pzxid: zxid)
+    }
+
+    /// All zeros: the stat of the nodes the server creates itself.
+    public static let zero = StatPersisted(
+        czxid: 0, mzxid: 0, ctime: 0, mtime: 0, version: 0, cversion: 0, aversion: 0,
+        ephemeralOwner: 0, pzxid: 0)
+}

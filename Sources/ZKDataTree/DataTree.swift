@@ -1,0 +1,231 @@
+import ZKProtocol
+
+/// The znode tree: a flat map from path to node, plus the indexes the server
+/// needs (ephemerals by session, containers, TTL nodes).
+///
+/// The tree changes only by `apply`, one committed transaction at a time, in
+/// zxid order, as in Apache ZooKeeper; replaying the same transactions gives
+/// the same tree. Validation happens before, in the request pipeline.
+public struct DataTree: Sendable {
+    public private(set) var nodes: [[UInt8]: DataNode] = [:]
+    /// Ephemeral node paths by owning session.
+    public private(set) var ephemerals: [Int64: Set<[UInt8]>] = [:]
+    public private(set) var containers: Set<[UInt8]> = []
+    public private(set) var ttls: Set<[UInt8]> = []
+    /// The zxid of the last transaction applied.
+    public private(set) var lastProcessedZxid: Int64 = 0
+    /// Whether TTL owners are recognised (`extendedTypesEnabled`).
+    public let extendedTypesEnabled: Bool
+
+    /// A tree with the nodes every ZooKeeper server has: `/`, `/zookeeper`,
+    /// `/zookeeper/quota` and `/zookeeper/config`.
+    public init(extendedTypesEnabled: Bool = false) {
+        self.extendedTypesEnabled = extendedTypesEnabled
+        nodes[ZNodePath.root] = DataNode(data: [], acl: ACL.openACLUnsafe, stat: .zero, children: [Array("zookeeper".utf8)])
+        nodes[ZNodePath.zookeeper] = DataNode(
+            data: [], acl: ACL.openACLUnsafe, stat: .zero, children: [Array("quota".utf8), Array("config".utf8)])
+        nodes[ZNodePath.quota] = DataNode(data: [], acl: ACL.openACLUnsafe, stat: .zero)
+        nodes[ZNodePath.config] = DataNode(data: [], acl: ACL.readACLUnsafe, stat: .zero)
+    }
+
+    // MARK: Reading
+
+    public func node(_ path: [UInt8]) -> DataNode? { nodes[path] }
+
+    /// The number of znodes, the four server nodes included.
+    public var nodeCount: Int { nodes.count }
+
+    public func ephemeralOwnerType(_ owner: Int64) -> EphemeralType {
+        EphemeralType(owner: owner, extendedTypesEnabled: extendedTypesEnabled)
+    }
+
+    /// Child names of `path`, sorted by bytes so replies are deterministic.
+    public func children(of path: [UInt8]) -> [[UInt8]]? {
+        nodes[path].map { $0.children.sorted { $0.lexicographicallyPrecedes($1) } }
+    }
+
+    /// The number of nodes below `path`, at any depth.
+    public func descendantCount(of path: [UInt8]) -> Int {
+        guard let node = nodes[path] else { return 0 }
+        var count = 0
+        var stack = node.children.map { ZNodePath.child(path, $0) }
+        while let next = stack.popLast() {
+            count += 1
+            if let child = nodes[next] {
+                stack.append(contentsOf: child.children.map { ZNodePath.child(next, $0) })
+            }
+        }
+        return count
+    }
+
+    /// The ephemeral paths a session owns, sorted.
+    public func ephemerals(of session: Int64) -> [[UInt8]] {
+        (ephemerals[session] ?? []).sorted { $0.lexicographicallyPrecedes($1) }
+    }
+
+    /// Bytes of all paths and data: what Apache reports as the approximate data size.
+    public var pathAndDataBytes: Int {
+        nodes.reduce(0) { $0 + $1.key.count + $1.value.data.count }
+    }
+
+    // MARK: Applying transactions
+
+    /// Applies a committed transaction and returns what it did. Watch
+    /// triggers are appended to `triggers` in the order Apache fires them.
+    public mutating func apply(_ header: TxnHeader, _ body: TxnBody, triggers: inout [WatchTrigger]) -> TxnResult {
+        let result = applyOne(header, body, triggers: &triggers)
+        if header.zxid > lastProcessedZxid { lastProcessedZxid = header.zxid }
+        return result
+    }
+
+    private mutating func applyOne(_ header: TxnHeader, _ body: TxnBody, triggers: inout [WatchTrigger]) -> TxnResult {
+        let zxid = header.zxid
+        var result = TxnResult(type: header.type)
+        switch body {
+        case .create(let txn):
+            let owner = txn.ephemeral ? header.clientId : 0
+            result = create(txn.path.bytesOrEmpty, txn.data.bytesOrEmpty, txn.acl ?? [], owner: owner,
+                            parentCVersion: txn.parentCVersion, zxid: zxid, time: header.time, type: header.type, triggers: &triggers)
+        case .createV0(let txn):
+            let owner = txn.ephemeral ? header.clientId : 0
+            result = create(txn.path.bytesOrEmpty, txn.data.bytesOrEmpty, txn.acl ?? [], owner: owner,
+                            parentCVersion: -1, zxid: zxid, time: header.time, type: header.type, triggers: &triggers)
+        case .createContainer(let txn):
+            result = create(txn.path.bytesOrEmpty, txn.data.bytesOrEmpty, txn.acl ?? [], owner: EphemeralType.containerOwner,
+                            parentCVersion: txn.parentCVersion, zxid: zxid, time: header.time, type: header.type, triggers: &triggers)
+        case .createTTL(let txn):
+            let owner = EphemeralType.ttlOwner(txn.ttl) ?? 0
+            result = create(txn.path.bytesOrEmpty, txn.data.bytesOrEmpty, txn.acl ?? [], owner: owner,
+                            parentCVersion: txn.parentCVersion, zxid: zxid, time: header.time, type: header.type, triggers: &triggers)
+        case .delete(let txn):
+            let path = txn.path.bytesOrEmpty
+            result.path = path
+            if !delete(path, zxid: zxid, triggers: &triggers) { result.err = .noNode }
+        case .setData(let txn), .reconfig(let txn):
+            let path = txn.path.bytesOrEmpty
+            result.path = path
+            if nodes[path] == nil {
+                result.err = .noNode
+            } else {
+                nodes[path]?.data = txn.data.bytesOrEmpty
+                nodes[path]?.stat.version = txn.version
+                nodes[path]?.stat.mtime = header.time
+                nodes[path]?.stat.mzxid = zxid
+                if let node = nodes[path] {
+                    result.stat = node.clientStat
+                    triggers.append(WatchTrigger(path: path, type: .nodeDataChanged, acl: node.acl, zxid: zxid, data: true, child: false))
+                }
+            }
+        case .setACL(let txn):
+            let path = txn.path.bytesOrEmpty
+            result.path = path
+            if nodes[path] == nil {
+                result.err = .noNode
+            } else {
+                nodes[path]?.acl = txn.acl ?? []
+                nodes[path]?.stat.aversion = txn.version
+                result.stat = nodes[path]?.clientStat
+            }
+        case .check(let txn):
+            result.path = txn.path.bytesOrEmpty
+            result.stat = nodes[txn.path.bytesOrEmpty]?.clientStat
+        case .error(let txn):
+            result.err = txn.err
+        case .closeSession(let txn):
+            let listed = txn?.paths2Delete?.map(\.bytesOrEmpty)
+            let paths = listed ?? ephemerals(of: header.clientId)
+            for path in paths.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+                _ = delete(path, zxid: zxid, triggers: &triggers)
+            }
+            ephemerals[header.clientId] = nil
+        case .multi(let txn):
+            result.multi = applyMulti(header, txn.txns ?? [], triggers: &triggers)
+            result.err = result.multi?.first(where: { $0.err != .ok })?.err ?? .ok
+        case .createSession, .none:
+            break
+        }
+        return result
+    }
+
+    /// A multi's sub-transactions share its header. If any is an error, none
+    /// is applied: each reports ok before the failure and
+    /// runtimeInconsistency after it, as Apache does.
+    private mutating func applyMulti(_ header: TxnHeader, _ txns: [Txn], triggers: inout [WatchTrigger]) -> [TxnResult] {
+        let failed = txns.contains { $0.type == .error }
+        var afterFailure = false
+        var results: [TxnResult] = []
+        for sub in txns {
+            var subHeader = header
+            subHeader.type = sub.type
+            guard let body = try? TxnBody(type: sub.type, bytes: sub.data.bytesOrEmpty) else {
+                results.append(TxnResult(type: .error, err: .marshallingError))
+                continue
+            }
+            if case .error = body { afterFailure = true }
+            if failed, sub.type != .error {
+                results.append(TxnResult(type: .error, err: afterFailure ? .runtimeInconsistency : .ok))
+                continue
+            }
+            results.append(applyOne(subHeader, body, triggers: &triggers))
+        }
+        return results
+    }
+
+    private mutating func create(
+        _ path: [UInt8], _ data: [UInt8], _ acl: [ACL], owner: Int64, parentCVersion: Int32,
+        zxid: Int64, time: Int64, type: OpCode, triggers: inout [WatchTrigger]
+    ) -> TxnResult {
+        var result = TxnResult(type: type, path: path)
+        guard let parentPath = ZNodePath.parent(of: path), var parent = nodes[parentPath] else {
+            result.err = .noNode
+            return result
+        }
+        guard nodes[path] == nil else {
+            result.err = .nodeExists
+            return result
+        }
+        let newCVersion = parentCVersion == -1 ? parent.stat.cversion &+ 1 : parentCVersion
+        // Replaying a fuzzy snapshot's range must not move these backwards.
+        if newCVersion > parent.stat.cversion {
+            parent.stat.cversion = newCVersion
+            parent.stat.pzxid = zxid
+        }
+        parent.children.insert(ZNodePath.name(of: path))
+        nodes[parentPath] = parent
+        let node = DataNode(data: data, acl: acl, stat: .created(zxid: zxid, time: time, ephemeralOwner: owner))
+        nodes[path] = node
+        switch ephemeralOwnerType(owner) {
+        case .container: containers.insert(path)
+        case .ttl: ttls.insert(path)
+        case .session(let session): ephemerals[session, default: []].insert(path)
+        case .none: break
+        }
+        result.stat = node.clientStat
+        triggers.append(WatchTrigger(path: path, type: .nodeCreated, acl: acl, zxid: zxid, data: true, child: false))
+        triggers.append(WatchTrigger(path: parentPath, type: .nodeChildrenChanged, acl: parent.acl, zxid: zxid, data: false, child: true))
+        return result
+    }
+
+    private mutating func delete(_ path: [UInt8], zxid: Int64, triggers: inout [WatchTrigger]) -> Bool {
+        guard let parentPath = ZNodePath.parent(of: path), let node = nodes.removeValue(forKey: path) else {
+            return false
+        }
+        if var parent = nodes[parentPath] {
+            parent.children.remove(ZNodePath.name(of: path))
+            if zxid > parent.stat.pzxid { parent.stat.pzxid = zxid }
+            nodes[parentPath] = parent
+        }
+        switch ephemeralOwnerType(node.stat.ephemeralOwner) {
+        case .container: containers.remove(path)
+        case .ttl: ttls.remove(path)
+        case .session(let session):
+            ephemerals[session]?.remove(path)
+            if ephemerals[session]?.isEmpty == true { ephemerals[session] = nil }
+        case .none: break
+        }
+        triggers.append(WatchTrigger(path: path, type: .nodeDeleted, acl: node.acl, zxid: zxid, data: true, child: true))
+        let parentACL = nodes[parentPath]?.acl ?? []
+        triggers.append(WatchTrigger(path: parentPath, type: .nodeChildrenChanged, acl: parentACL, zxid: zxid, data: false, child: true))
+        return true
+    }
+}

@@ -1,0 +1,105 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import ZKProtocol
+import ZKServerCore
+
+/// The standalone server: listeners, connections and the state loop.
+public final class ZooKeeperServer: Sendable {
+    public let config: ServerConfig
+    private let logger: Logger
+    private let group: MultiThreadedEventLoopGroup
+    private let stateGroup: MultiThreadedEventLoopGroup
+    private let listener: NIOLockedValueBox<Channel?> = NIOLockedValueBox(nil)
+
+    public init(config: ServerConfig, logger: Logger) {
+        self.config = config
+        self.logger = logger
+        group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, System.coreCount))
+        stateGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    }
+
+    /// The core's settings from zoo.cfg.
+    static func coreConfig(_ config: ServerConfig) -> CoreConfig {
+        var core = CoreConfig()
+        core.tickTimeMillis = Int32(clamping: config.tickTime)
+        core.minSessionTimeoutMillis = Int32(clamping: config.minSessionTimeout)
+        core.maxSessionTimeoutMillis = Int32(clamping: config.maxSessionTimeout)
+        core.serverID = Int64(config.serverId)
+        core.extendedTypesEnabled = config.extendedTypesEnabled
+        core.superDigest = config.superDigest
+        core.skipACL = config.skipACL
+        core.reconfigEnabled = config.reconfigEnabled
+        core.containerCheckIntervalMillis = Int64(config.containerCheckIntervalMs)
+        core.containerMaxPerMinute = config.containerMaxPerMinute
+        core.containerMaxNeverUsedIntervalMillis = Int64(config.containerMaxNeverUsedIntervalMs)
+        return core
+    }
+
+    /// Binds the client port and starts serving. Returns the bound address.
+    @discardableResult
+    public func start() async throws -> SocketAddress {
+        let clock = ServerClock()
+        let core = ServerCore(config: Self.coreConfig(config), now: clock.now())
+        let stateLoop = StateLoop(eventLoop: stateGroup.next(), core: core, clock: clock, logger: logger)
+        // Expiry is checked often enough that a session outlives its timeout
+        // by at most a few tens of milliseconds.
+        stateLoop.startTicking(every: .milliseconds(25))
+        let settings = ConnectionSettings(maxBufferBytes: config.juteMaxBuffer, fourLetterWords: config.fourLetterWords)
+        let nextID = NIOLockedValueBox<ConnectionID>(0)
+        let logger = self.logger
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .childChannelInitializer { channel in
+                let id = nextID.withLockedValue { value -> ConnectionID in
+                    value += 1
+                    return value
+                }
+                let handler = ConnectionHandler(id: id, stateLoop: stateLoop, settings: settings, logger: logger)
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                }
+            }
+        let channel = try await bind(bootstrap)
+        listener.withLockedValue { $0 = channel }
+        guard let address = channel.localAddress else { throw ServerError.noLocalAddress }
+        return address
+    }
+
+    private func bind(_ bootstrap: ServerBootstrap) async throws -> Channel {
+        let port = config.clientPort ?? 2181
+        if let host = config.clientPortAddress {
+            return try await bootstrap.bind(host: host, port: port).get()
+        }
+        // The dual-stack wildcard accepts IPv6 and IPv4 clients; without IPv6,
+        // fall back to the IPv4 wildcard.
+        do {
+            return try await bootstrap.bind(host: "::", port: port).get()
+        } catch {
+            logger.info("IPv6 wildcard unavailable (\(error)); listening on 0.0.0.0 only")
+            return try await bootstrap.bind(host: "0.0.0.0", port: port).get()
+        }
+    }
+
+    /// Waits until the listener closes.
+    public func waitUntilClosed() async throws {
+        guard let channel = listener.withLockedValue({ $0 }) else { return }
+        try await channel.closeFuture.get()
+    }
+
+    public func shutdown() async throws {
+        if let channel = listener.withLockedValue({ $0 }) {
+            try? await channel.close()
+        }
+        try await group.shutdownGracefully()
+        try await stateGroup.shutdownGracefully()
+    }
+}
+
+enum ServerError: Error {
+    case noLocalAddress
+}

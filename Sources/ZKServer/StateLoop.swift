@@ -1,0 +1,121 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import ZKProtocol
+import ZKServerCore
+
+/// The one thread that owns the server core (see DESIGN.md, "Threads and
+/// the request pipeline"). Connections hand it events; it runs them through
+/// the core in arrival order and carries out the actions.
+final class StateLoop: @unchecked Sendable {
+    // Everything below is touched only on `eventLoop`.
+    let eventLoop: EventLoop
+    private var core: ServerCore
+    private var channels: [ConnectionID: Channel] = [:]
+    private var pendingFlush: Set<ConnectionID> = []
+    private let logger: Logger
+    private let clock: ServerClock
+
+    init(eventLoop: EventLoop, core: ServerCore, clock: ServerClock, logger: Logger) {
+        self.eventLoop = eventLoop
+        self.core = core
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Starts the timer that expires sessions and reaps containers.
+    func startTicking(every interval: TimeAmount) {
+        eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { [self] _ in
+            var actions: [CoreAction] = []
+            core.tick(now: clock.now(), actions: &actions)
+            perform(actions)
+        }
+    }
+
+    func opened(_ id: ConnectionID, channel: Channel, address: ClientAddress) {
+        eventLoop.execute { [self] in
+            channels[id] = channel
+            core.connectionOpened(id, address: address, now: clock.now())
+        }
+    }
+
+    func closed(_ id: ConnectionID) {
+        eventLoop.execute { [self] in
+            channels[id] = nil
+            pendingFlush.remove(id)
+            core.connectionClosed(id, now: clock.now())
+        }
+    }
+
+    /// A batch of inbound events from one connection's read burst.
+    func handle(_ id: ConnectionID, _ events: [InboundEvent]) {
+        eventLoop.execute { [self] in
+            var actions: [CoreAction] = []
+            let now = clock.now()
+            for event in events {
+                switch event {
+                case .connect(let request):
+                    core.connect(id, request, freshPassword: clock.randomPassword(), now: now, actions: &actions)
+                case .request(let xid, let opCode, let body):
+                    if case .failure(let error) = body {
+                        logger.info("connection \(id): undecodable request xid \(xid): \(error)")
+                    }
+                    core.request(id, xid: xid, opCode: opCode, body: body, now: now, actions: &actions)
+                }
+            }
+            perform(actions)
+        }
+    }
+
+    /// The status text for `srvr` or `stat`.
+    func statusText(withClients: Bool) -> EventLoopFuture<String> {
+        eventLoop.submit { [self] in core.serverStatusText(withClients: withClients) }
+    }
+
+    private func perform(_ actions: [CoreAction]) {
+        for action in actions {
+            switch action {
+            case .send(let id, let outbound):
+                guard let channel = channels[id] else { continue }
+                var buffer = channel.allocator.buffer(capacity: 64)
+                Self.encode(outbound, into: &buffer)
+                channel.write(buffer, promise: nil)
+                pendingFlush.insert(id)
+            case .close(let id, let reason):
+                guard let channel = channels.removeValue(forKey: id) else { continue }
+                logger.info("closing connection \(id): \(reason)")
+                pendingFlush.remove(id)
+                channel.writeAndFlush(channel.allocator.buffer(capacity: 0)).whenComplete { _ in
+                    channel.close(promise: nil)
+                }
+            }
+        }
+        for id in pendingFlush {
+            channels[id]?.flush()
+        }
+        pendingFlush.removeAll(keepingCapacity: true)
+    }
+
+    static func encode(_ outbound: Outbound, into buffer: inout ByteBuffer) {
+        switch outbound {
+        case .connectResponse(let response):
+            Framing.writeFrame(response, into: &buffer)
+        case .reply(let header, let body):
+            Framing.writeFrame(into: &buffer) { frame in
+                header.encode(to: &frame)
+                body?.encode(to: &frame)
+            }
+        case .notification(let header, let event):
+            Framing.writeFrame(into: &buffer) { frame in
+                header.encode(to: &frame)
+                event.encode(to: &frame)
+            }
+        }
+    }
+}
+
+/// What a connection hands the state loop.
+enum InboundEvent: Sendable {
+    case connect(ConnectRequest)
+    case request(xid: Int32, opCode: OpCode, body: Result<ZKRequest, JuteError>)
+}

@@ -1,0 +1,57 @@
+import ZKDataTree
+import ZKProtocol
+
+/// The settings the core acts on (the shell reads them from zoo.cfg).
+public struct CoreConfig: Sendable {
+    public var tickTimeMillis: Int32 = 2000
+    public var minSessionTimeoutMillis: Int32 = 4000
+    public var maxSessionTimeoutMillis: Int32 = 40000
+    public var serverID: Int64 = 0
+    public var extendedTypesEnabled = false
+    public var superDigest: String?
+    public var skipACL = false
+    public var reconfigEnabled = false
+    public var containerCheckIntervalMillis: Int64 = 60000
+    public var containerMaxPerMinute = 10000
+    public var containerMaxNeverUsedIntervalMillis: Int64 = 0
+    /// The version string the four-letter words report.
+    public var versionString = "3.9.3-swiftzk-0.1.0"
+
+    public init() {}
+}
+
+/// A client's address, as bytes for ip ACLs and as text for display.
+public struct ClientAddress: Sendable, Equatable {
+    /// 4 bytes for IPv4 (IPv4-mapped IPv6 is stored as IPv4), 16 for IPv6.
+    public var bytes: [UInt8]
+    /// The address in its natural form: "127.0.0.1", "::1".
+    public var host: String
+    public var port: Int
+
+    public init(bytes: [UInt8], host: String, port: Int) {
+        self.bytes = bytes
+        self.host = host
+        self.port = port
+    }
+
+    /// "host:port", with brackets around IPv6 hosts.
+    public var display: String {
+        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    }
+}
+
+/// Something to write to a connection.
+public enum Outbound: Sendable, Equatable {
+    case connectResponse(ConnectResponse)
+    /// A reply: its header, and a body unless the reply is an error.
+    case reply(ReplyHeader, ZKResponse?)
+    /// A watch event (xid -1).
+    case notification(ReplyHeader, WatcherEvent)
+}
+
+/// What the core asks its shell to do.
+public enum CoreAction: Sendable, Equatable {
+    case send(ConnectionID, Outbound)
+    /// Close the connection once what was sent before is flushed.
+    case close(ConnectionID, reason: String)
+}

@@ -1,0 +1,185 @@
+import ZKDataTree
+import ZKProtocol
+
+/// A node as the write pipeline sees it: the committed tree plus the
+/// changes of writes prepared but not yet applied (Apache's ChangeRecord).
+struct NodeRecord: Sendable {
+    var stat: StatPersisted
+    var childCount: Int
+    var acl: [ACL]
+}
+
+/// Changes prepared but not yet applied, so that each write (and each op of
+/// a multi) is validated against the state the earlier ones leave behind.
+struct PendingChanges: Sendable {
+    /// path → record, or nil for a node a pending write deletes.
+    var records: [[UInt8]: NodeRecord?] = [:]
+
+    func record(_ path: [UInt8], in tree: DataTree) -> NodeRecord? {
+        if let pending = records[path] { return pending }
+        return tree.node(path).map { NodeRecord(stat: $0.stat, childCount: $0.children.count, acl: $0.acl) }
+    }
+}
+
+extension CreateMode {
+    var isSequential: Bool {
+        self == .persistentSequential || self == .ephemeralSequential || self == .persistentSequentialWithTTL
+    }
+    var isEphemeral: Bool { self == .ephemeral || self == .ephemeralSequential }
+    var isTTL: Bool { self == .persistentWithTTL || self == .persistentSequentialWithTTL }
+    var isContainer: Bool { self == .container }
+}
+
+/// Who is asking: the session and what its connection has authenticated as.
+struct Requester: Sendable {
+    var sessionID: Int64
+    var authIds: [Id]
+    /// The client's address bytes, for ip ACLs.
+    var clientAddress: [UInt8]
+    var isSuper: Bool { authIds.contains { $0.scheme == "super" } }
+}
+
+/// Turns write requests into transactions, with Apache's checks in Apache's
+/// order (PrepRequestProcessor). Each check throws the error the client gets.
+struct Preparer {
+    let tree: DataTree
+    let access: AccessControl
+    let requester: Requester
+    let zxid: Int64
+    let time: Int64
+    let extendedTypesEnabled: Bool
+
+    func create(_ opCode: OpCode, path rawPath: JuteBytes, data: JuteBytes, acl: [ACL]?, flags: Int32, ttl: Int64,
+                pending: inout PendingChanges) throws(ZKError) -> TxnBody {
+        let mode = CreateMode(code: flags)
+        if case .unrecognized = mode { throw .badArguments }
+        if mode.isTTL && !extendedTypesEnabled { throw .unimplemented }
+        if mode.isTTL {
+            guard EphemeralType.ttlOwner(ttl) != nil else { throw .badArguments }
+        } else if ttl >= 0 {
+            throw .badArguments
+        }
+        var path = rawPath.bytesOrEmpty
+        guard let slash = path.lastIndex(of: 0x2f), !path.contains(0) else { throw .badArguments }
+        let parentPath = slash == 0 ? ZNodePath.root : Array(path[..<slash])
+        let fixedACL = try access.fixup(acl, requester: requester)
+        guard let parent = pending.record(parentPath, in: tree) else { throw .noNode }
+        try access.check(parent.acl, .create, requester)
+        if mode.isSequential {
+            path += Array(Self.sequenceSuffix(parent.stat.cversion).utf8)
+        }
+        guard ZNodePath.isValid(path) else { throw .badArguments }
+        if pending.record(path, in: tree) != nil { throw .nodeExists }
+        if case .session = tree.ephemeralOwnerType(parent.stat.ephemeralOwner) { throw .noChildrenForEphemerals }
+        let newCVersion = parent.stat.cversion &+ 1
+        let body: TxnBody
+        let owner: Int64
+        switch opCode {
+        case .createContainer:
+            body = .createContainer(CreateContainerTxn(path: JuteBytes(path), data: data, acl: fixedACL, parentCVersion: newCVersion))
+            owner = EphemeralType.containerOwner
+        case .createTTL:
+            body = .createTTL(CreateTTLTxn(path: JuteBytes(path), data: data, acl: fixedACL, parentCVersion: newCVersion, ttl: ttl))
+            owner = EphemeralType.ttlOwner(ttl) ?? 0
+        default:
+            body = .create(CreateTxn(path: JuteBytes(path), data: data, acl: fixedACL, ephemeral: mode.isEphemeral, parentCVersion: newCVersion))
+            owner = mode.isEphemeral ? requester.sessionID : 0
+        }
+        var updatedParent = parent
+        updatedParent.childCount += 1
+        updatedParent.stat.cversion = newCVersion
+        updatedParent.stat.pzxid = zxid
+        pending.records[parentPath] = updatedParent
+        pending.records[path] = NodeRecord(stat: .created(zxid: zxid, time: time, ephemeralOwner: owner), childCount: 0, acl: fixedACL)
+        return body
+    }
+
+    /// Apache's `%010d`: zero-padded to ten characters, sign included.
+    static func sequenceSuffix(_ value: Int32) -> String {
+        let digits = String(value.magnitude)
+        let width = value < 0 ? 9 : 10
+        let padded = String(repeating: "0", count: max(0, width - digits.count)) + digits
+        return value < 0 ? "-" + padded : padded
+    }
+
+    private func parentForDelete(_ path: [UInt8]) throws(ZKError) -> [UInt8] {
+        guard ZNodePath.isValid(path), !ZNodePath.isSpecial(path), let parent = ZNodePath.parent(of: path) else {
+            throw .badArguments
+        }
+        return parent
+    }
+
+    func delete(path rawPath: JuteBytes, version: Int32, pending: inout PendingChanges) throws(ZKError) -> TxnBody {
+        let path = rawPath.bytesOrEmpty
+        let parentPath = try parentForDelete(path)
+        guard var parent = pending.record(parentPath, in: tree) else { throw .noNode }
+        try access.check(parent.acl, .delete, requester)
+        guard let node = pending.record(path, in: tree) else { throw .noNode }
+        _ = try Self.nextVersion(node.stat.version, expected: version)
+        guard node.childCount == 0 else { throw .notEmpty }
+        parent.childCount -= 1
+        parent.stat.pzxid = zxid
+        pending.records[parentPath] = parent
+        pending.records[path] = .some(nil)
+        return .delete(DeleteTxn(path: JuteBytes(path)))
+    }
+
+    /// The container reaper's delete: no ACL check, and only for an empty
+    /// node that is not a session's ephemeral.
+    func deleteContainer(path rawPath: JuteBytes, pending: inout PendingChanges) throws(ZKError) -> TxnBody {
+        let path = rawPath.bytesOrEmpty
+        let parentPath = try parentForDelete(path)
+        guard let node = pending.record(path, in: tree) else { throw .noNode }
+        guard node.childCount == 0 else { throw .notEmpty }
+        if case .session = tree.ephemeralOwnerType(node.stat.ephemeralOwner) { throw .badVersion }
+        guard var parent = pending.record(parentPath, in: tree) else { throw .noNode }
+        parent.childCount -= 1
+        parent.stat.pzxid = zxid
+        pending.records[parentPath] = parent
+        pending.records[path] = .some(nil)
+        return .delete(DeleteTxn(path: JuteBytes(path)))
+    }
+
+    func setData(path rawPath: JuteBytes, data: JuteBytes, version: Int32, pending: inout PendingChanges) throws(ZKError) -> TxnBody {
+        let path = rawPath.bytesOrEmpty
+        guard ZNodePath.isValid(path) else { throw .badArguments }
+        guard var node = pending.record(path, in: tree) else { throw .noNode }
+        try access.check(node.acl, .write, requester)
+        let newVersion = try Self.nextVersion(node.stat.version, expected: version)
+        node.stat.version = newVersion
+        node.stat.mtime = time
+        node.stat.mzxid = zxid
+        pending.records[path] = node
+        return .setData(SetDataTxn(path: JuteBytes(path), data: data, version: newVersion))
+    }
+
+    func setACL(path rawPath: JuteBytes, acl: [ACL]?, version: Int32, pending: inout PendingChanges) throws(ZKError) -> TxnBody {
+        let path = rawPath.bytesOrEmpty
+        guard ZNodePath.isValid(path) else { throw .badArguments }
+        let fixedACL = try access.fixup(acl, requester: requester)
+        guard var node = pending.record(path, in: tree) else { throw .noNode }
+        try access.check(node.acl, .admin, requester)
+        let newVersion = try Self.nextVersion(node.stat.aversion, expected: version)
+        node.stat.aversion = newVersion
+        node.acl = fixedACL
+        pending.records[path] = node
+        return .setACL(SetACLTxn(path: JuteBytes(path), acl: fixedACL, version: newVersion))
+    }
+
+    func check(path rawPath: JuteBytes, version: Int32, pending: inout PendingChanges) throws(ZKError) -> TxnBody {
+        let path = rawPath.bytesOrEmpty
+        guard ZNodePath.isValid(path) else { throw .badArguments }
+        guard let node = pending.record(path, in: tree) else { throw .noNode }
+        try access.check(node.acl, .read, requester)
+        let next = try Self.nextVersion(node.stat.version, expected: version)
+        return .check(CheckVersionTxn(path: JuteBytes(path), version: next))
+    }
+
+    /// -1 matches any version. The next version skips -1, which would mean
+    /// "any" if a client sent it back.
+    static func nextVersion(_ current: Int32, expected: Int32) throws(ZKError) -> Int32 {
+        if expected != -1 && expected != current { throw .badVersion }
+        let next = current &+ 1
+        return next == -1 ? 0 : next
+    }
+}

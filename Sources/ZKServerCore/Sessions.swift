@@ -1,0 +1,86 @@
+import ZKProtocol
+
+/// A point in time as the shell reads it and hands it to the core: the
+/// monotonic clock for timeouts, the wall clock for Stat's ctime/mtime.
+public struct Now: Sendable {
+    /// Monotonic nanoseconds; never jumps with wall-clock changes.
+    public var monotonicNanos: UInt64
+    /// Wall-clock milliseconds since the Unix epoch.
+    public var wallMillis: Int64
+
+    public init(monotonicNanos: UInt64, wallMillis: Int64) {
+        self.monotonicNanos = monotonicNanos
+        self.wallMillis = wallMillis
+    }
+}
+
+/// A client session.
+public struct Session: Sendable {
+    public let id: Int64
+    public var password: [UInt8]
+    /// Negotiated timeout in milliseconds.
+    public var timeoutMillis: Int32
+    /// When the session last heard from its client (monotonic).
+    public var lastHeardNanos: UInt64
+    /// The connection carrying the session, if any.
+    public var connection: ConnectionID?
+    /// Set once closeSession or expiry starts, so nothing revives it.
+    public var closing = false
+
+    /// The monotonic instant at which silence expires the session.
+    public var deadlineNanos: UInt64 {
+        lastHeardNanos &+ UInt64(max(timeoutMillis, 0)) * 1_000_000
+    }
+}
+
+/// Sessions by id, and how new ids are made.
+public struct SessionTracker: Sendable {
+    public private(set) var sessions: [Int64: Session] = [:]
+    private var nextID: Int64
+
+    /// Session ids carry the server id in their top byte and a timestamp
+    /// below it, then count up, as in Apache ZooKeeper.
+    public init(serverID: Int64, wallMillis: Int64) {
+        var first = Int64(bitPattern: UInt64(bitPattern: wallMillis << 24) >> 8) | (serverID << 56)
+        if first == Int64.min { first += 1 }
+        nextID = first
+    }
+
+    public mutating func create(timeoutMillis: Int32, password: [UInt8], connection: ConnectionID, now: Now) -> Session {
+        var id = nextID
+        nextID &+= 1
+        while sessions[id] != nil || id == 0 || id == Int64.min {
+            id = nextID
+            nextID &+= 1
+        }
+        let session = Session(
+            id: id, password: password, timeoutMillis: timeoutMillis, lastHeardNanos: now.monotonicNanos,
+            connection: connection)
+        sessions[id] = session
+        return session
+    }
+
+    public subscript(id: Int64) -> Session? {
+        get { sessions[id] }
+        set { sessions[id] = newValue }
+    }
+
+    public mutating func touch(_ id: Int64, now: Now) {
+        sessions[id]?.lastHeardNanos = now.monotonicNanos
+    }
+
+    @discardableResult
+    public mutating func remove(_ id: Int64) -> Session? {
+        sessions.removeValue(forKey: id)
+    }
+
+    /// Sessions silent for longer than their timeout, oldest deadline first.
+    public func expired(at now: Now) -> [Int64] {
+        sessions.values
+            .filter { !$0.closing && $0.deadlineNanos <= now.monotonicNanos }
+            .sorted { $0.deadlineNanos < $1.deadlineNanos }
+            .map(\.id)
+    }
+
+    public var count: Int { sessions.count }
+}

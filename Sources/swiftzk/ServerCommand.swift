@@ -1,0 +1,46 @@
+import ArgumentParser
+import Logging
+import ZKServer
+
+struct ServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "server",
+        abstract: "Run a standalone ZooKeeper server.",
+        discussion: """
+            With no ZOO_CFG it runs on the embedded default: client port 2181 on \
+            every address, tickTime 2000, data in ./swiftzk-data. With one, it reads \
+            that zoo.cfg as Apache ZooKeeper 3.9 does.
+            """
+    )
+
+    @Argument(help: "A zoo.cfg file. Omit it for the embedded default.")
+    var config: String?
+
+    @Option(name: .customLong("set"), help: ArgumentHelp(
+        "A cfg line applied after the file, as KEY=VALUE; repeatable. A leading 'zookeeper.' is dropped, so system properties work too.",
+        valueName: "key=value"))
+    var overrides: [String] = []
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .info
+            return handler
+        }
+        let logger = Logger(label: "swiftzk")
+        let serverConfig: ServerConfig
+        do {
+            serverConfig = try ServerConfig.load(path: config, overrides: overrides)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        for warning in serverConfig.warnings {
+            logger.warning("\(warning)")
+        }
+        logger.warning("durability is not built yet: znodes and sessions are kept in memory only and are lost when the server stops")
+        let server = ZooKeeperServer(config: serverConfig, logger: logger)
+        let address = try await server.start()
+        logger.info("serving clients on \(address)")
+        try await server.waitUntilClosed()
+    }
+}

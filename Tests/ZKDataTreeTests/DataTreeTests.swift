@@ -1,0 +1,97 @@
+import Testing
+import ZKDataTree
+import ZKProtocol
+
+private func header(_ zxid: Int64, _ type: OpCode, session: Int64 = 0x10, time: Int64 = 1000) -> TxnHeader {
+    TxnHeader(clientId: session, cxid: 1, zxid: zxid, time: time, type: type)
+}
+
+private func createTxn(_ path: String, _ data: String = "", ephemeral: Bool = false, cversion: Int32) -> TxnBody {
+    .create(CreateTxn(path: JuteBytes(path), data: JuteBytes(data), acl: ACL.openACLUnsafe, ephemeral: ephemeral, parentCVersion: cversion))
+}
+
+@Suite("DataTree")
+struct DataTreeTests {
+    @Test func freshTreeHasTheServerNodes() {
+        let tree = DataTree()
+        #expect(tree.children(of: Array("/".utf8)) == [Array("zookeeper".utf8)])
+        #expect(tree.children(of: Array("/zookeeper".utf8)) == [Array("config".utf8), Array("quota".utf8)])
+        #expect(tree.node(Array("/zookeeper/config".utf8))?.acl == ACL.readACLUnsafe)
+        #expect(tree.nodeCount == 4)
+        #expect(tree.descendantCount(of: Array("/".utf8)) == 3)
+    }
+
+    @Test func createSetDeleteKeepStatsAndFireWatches() {
+        var tree = DataTree()
+        var triggers: [WatchTrigger] = []
+        var result = tree.apply(header(1, .create), createTxn("/a", "x", cversion: 1), triggers: &triggers)
+        #expect(result.err == .ok)
+        #expect(result.stat?.czxid == 1)
+        #expect(triggers.map(\.type) == [.nodeCreated, .nodeChildrenChanged])
+        #expect(triggers.map(\.path) == [Array("/a".utf8), Array("/".utf8)])
+        let root = tree.node(Array("/".utf8))
+        #expect(root?.stat.cversion == 1)
+        #expect(root?.stat.pzxid == 1)
+
+        triggers = []
+        result = tree.apply(header(2, .setData, time: 2000), .setData(SetDataTxn(path: "/a", data: "yy", version: 1)), triggers: &triggers)
+        #expect(result.stat?.version == 1)
+        #expect(result.stat?.mzxid == 2)
+        #expect(result.stat?.mtime == 2000)
+        #expect(result.stat?.dataLength == 2)
+        #expect(triggers.map(\.type) == [.nodeDataChanged])
+
+        triggers = []
+        result = tree.apply(header(3, .delete), .delete(DeleteTxn(path: "/a")), triggers: &triggers)
+        #expect(result.err == .ok)
+        #expect(tree.node(Array("/a".utf8)) == nil)
+        #expect(triggers.map(\.type) == [.nodeDeleted, .nodeChildrenChanged])
+        #expect(triggers[0].data && triggers[0].child)
+        // A delete moves pzxid but not cversion, as in Apache.
+        #expect(tree.node(Array("/".utf8))?.stat.cversion == 1)
+        #expect(tree.node(Array("/".utf8))?.stat.pzxid == 3)
+        #expect(tree.lastProcessedZxid == 3)
+    }
+
+    @Test func ephemeralsAreIndexedAndDeletedWithTheirSession() {
+        var tree = DataTree()
+        var triggers: [WatchTrigger] = []
+        _ = tree.apply(header(1, .create, session: 7), createTxn("/e1", ephemeral: true, cversion: 1), triggers: &triggers)
+        _ = tree.apply(header(2, .create, session: 7), createTxn("/e2", ephemeral: true, cversion: 2), triggers: &triggers)
+        _ = tree.apply(header(3, .create, session: 8), createTxn("/p", cversion: 3), triggers: &triggers)
+        #expect(tree.ephemerals(of: 7) == [Array("/e1".utf8), Array("/e2".utf8)])
+        #expect(tree.node(Array("/e1".utf8))?.stat.ephemeralOwner == 7)
+        _ = tree.apply(header(4, .closeSession, session: 7), .closeSession(nil), triggers: &triggers)
+        #expect(tree.node(Array("/e1".utf8)) == nil)
+        #expect(tree.node(Array("/e2".utf8)) == nil)
+        #expect(tree.node(Array("/p".utf8)) != nil)
+        #expect(tree.ephemerals(of: 7).isEmpty)
+    }
+
+    @Test func failedMultiAppliesNothing() {
+        var tree = DataTree()
+        var triggers: [WatchTrigger] = []
+        let txns = [
+            Txn(type: .create, data: JuteBytes(createTxn("/m", cversion: 1).encodedBytes)),
+            Txn(type: .error, data: JuteBytes(TxnBody.error(ErrorTxn(err: .noNode)).encodedBytes)),
+            Txn(type: .error, data: JuteBytes(TxnBody.error(ErrorTxn(err: .runtimeInconsistency)).encodedBytes)),
+        ]
+        let result = tree.apply(header(1, .multi), .multi(MultiTxn(txns: txns)), triggers: &triggers)
+        #expect(result.multi?.map(\.err) == [.ok, .noNode, .runtimeInconsistency])
+        #expect(result.err == .noNode)
+        #expect(tree.node(Array("/m".utf8)) == nil)
+        #expect(triggers.isEmpty)
+        #expect(tree.lastProcessedZxid == 1)
+    }
+
+    @Test func containersAndTTLsAreIndexed() {
+        var tree = DataTree(extendedTypesEnabled: true)
+        var triggers: [WatchTrigger] = []
+        _ = tree.apply(header(1, .createContainer), .createContainer(CreateContainerTxn(path: "/c", data: "", acl: ACL.openACLUnsafe, parentCVersion: 1)), triggers: &triggers)
+        _ = tree.apply(header(2, .createTTL), .createTTL(CreateTTLTxn(path: "/t", data: "", acl: ACL.openACLUnsafe, parentCVersion: 2, ttl: 500)), triggers: &triggers)
+        #expect(tree.containers == [Array("/c".utf8)])
+        #expect(tree.ttls == [Array("/t".utf8)])
+        #expect(tree.node(Array("/c".utf8))?.stat.ephemeralOwner == Int64.min)
+        #expect(tree.ephemeralOwnerType(tree.node(Array("/t".utf8))?.stat.ephemeralOwner ?? 0) == .ttl(500))
+    }
+}
