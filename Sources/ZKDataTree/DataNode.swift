@@ -2,13 +2,15 @@ import ZKProtocol
 
 /// One znode: its data, ACL, persisted stat and child names.
 public struct DataNode: Sendable {
-    public var data: [UInt8]
+    /// The data; null (created without data) is kept apart from empty, as
+    /// Apache keeps a null byte array.
+    public var data: JuteBytes
     public var acl: [ACL]
     public var stat: StatPersisted
     /// Child names (last path segments), as bytes.
     public var children: Set<[UInt8]>
 
-    public init(data: [UInt8], acl: [ACL], stat: StatPersisted, children: Set<[UInt8]> = []) {
+    public init(data: JuteBytes, acl: [ACL], stat: StatPersisted, children: Set<[UInt8]> = []) {
         self.data = data
         self.acl = acl
         self.stat = stat

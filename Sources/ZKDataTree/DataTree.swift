@@ -21,11 +21,11 @@ public struct DataTree: Sendable {
     /// `/zookeeper/quota` and `/zookeeper/config`.
     public init(extendedTypesEnabled: Bool = false) {
         self.extendedTypesEnabled = extendedTypesEnabled
-        nodes[ZNodePath.root] = DataNode(data: [], acl: ACL.openACLUnsafe, stat: .zero, children: [Array("zookeeper".utf8)])
+        nodes[ZNodePath.root] = DataNode(data: JuteBytes([]), acl: ACL.openACLUnsafe, stat: .zero, children: [Array("zookeeper".utf8)])
         nodes[ZNodePath.zookeeper] = DataNode(
-            data: [], acl: ACL.openACLUnsafe, stat: .zero, children: [Array("quota".utf8), Array("config".utf8)])
-        nodes[ZNodePath.quota] = DataNode(data: [], acl: ACL.openACLUnsafe, stat: .zero)
-        nodes[ZNodePath.config] = DataNode(data: [], acl: ACL.readACLUnsafe, stat: .zero)
+            data: JuteBytes([]), acl: ACL.openACLUnsafe, stat: .zero, children: [Array("quota".utf8), Array("config".utf8)])
+        nodes[ZNodePath.quota] = DataNode(data: JuteBytes([]), acl: ACL.openACLUnsafe, stat: .zero)
+        nodes[ZNodePath.config] = DataNode(data: JuteBytes([]), acl: ACL.readACLUnsafe, stat: .zero)
     }
 
     // MARK: Reading
@@ -84,18 +84,18 @@ public struct DataTree: Sendable {
         switch body {
         case .create(let txn):
             let owner = txn.ephemeral ? header.clientId : 0
-            result = create(txn.path.bytesOrEmpty, txn.data.bytesOrEmpty, txn.acl ?? [], owner: owner,
+            result = create(txn.path.bytesOrEmpty, txn.data, txn.acl ?? [], owner: owner,
                             parentCVersion: txn.parentCVersion, zxid: zxid, time: header.time, type: header.type, triggers: &triggers)
         case .createV0(let txn):
             let owner = txn.ephemeral ? header.clientId : 0
-            result = create(txn.path.bytesOrEmpty, txn.data.bytesOrEmpty, txn.acl ?? [], owner: owner,
+            result = create(txn.path.bytesOrEmpty, txn.data, txn.acl ?? [], owner: owner,
                             parentCVersion: -1, zxid: zxid, time: header.time, type: header.type, triggers: &triggers)
         case .createContainer(let txn):
-            result = create(txn.path.bytesOrEmpty, txn.data.bytesOrEmpty, txn.acl ?? [], owner: EphemeralType.containerOwner,
+            result = create(txn.path.bytesOrEmpty, txn.data, txn.acl ?? [], owner: EphemeralType.containerOwner,
                             parentCVersion: txn.parentCVersion, zxid: zxid, time: header.time, type: header.type, triggers: &triggers)
         case .createTTL(let txn):
             let owner = EphemeralType.ttlOwner(txn.ttl) ?? 0
-            result = create(txn.path.bytesOrEmpty, txn.data.bytesOrEmpty, txn.acl ?? [], owner: owner,
+            result = create(txn.path.bytesOrEmpty, txn.data, txn.acl ?? [], owner: owner,
                             parentCVersion: txn.parentCVersion, zxid: zxid, time: header.time, type: header.type, triggers: &triggers)
         case .delete(let txn):
             let path = txn.path.bytesOrEmpty
@@ -107,7 +107,7 @@ public struct DataTree: Sendable {
             if nodes[path] == nil {
                 result.err = .noNode
             } else {
-                nodes[path]?.data = txn.data.bytesOrEmpty
+                nodes[path]?.data = txn.data
                 nodes[path]?.stat.version = txn.version
                 nodes[path]?.stat.mtime = header.time
                 nodes[path]?.stat.mzxid = zxid
@@ -172,7 +172,7 @@ public struct DataTree: Sendable {
     }
 
     private mutating func create(
-        _ path: [UInt8], _ data: [UInt8], _ acl: [ACL], owner: Int64, parentCVersion: Int32,
+        _ path: [UInt8], _ data: JuteBytes, _ acl: [ACL], owner: Int64, parentCVersion: Int32,
         zxid: Int64, time: Int64, type: OpCode, triggers: inout [WatchTrigger]
     ) -> TxnResult {
         var result = TxnResult(type: type, path: path)

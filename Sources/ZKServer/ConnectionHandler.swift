@@ -105,7 +105,8 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
                 } catch {
                     body = .failure(error)
                 }
-                batch.append(.request(xid: header.xid, opCode: header.type, body: body))
+                batch.append(.request(xid: header.xid, opCode: header.type, body: body,
+                                      receivedNanos: NIODeadline.now().uptimeNanoseconds))
             }
         }
     }
@@ -132,8 +133,10 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
             switch word {
             case .ruok: reply = channel.eventLoop.makeSucceededFuture("imok")
             case .isro: reply = channel.eventLoop.makeSucceededFuture("rw")
-            case .srvr: reply = stateLoop.statusText(withClients: false)
-            case .stat: reply = stateLoop.statusText(withClients: true)
+            case .envi: reply = channel.eventLoop.makeSucceededFuture(EnvironmentText.make(version: settings.versionString))
+            case .conf: reply = channel.eventLoop.makeSucceededFuture(settings.confText)
+            case .srvr: reply = stateLoop.statusText(id, withClients: false)
+            case .stat: reply = stateLoop.statusText(id, withClients: true)
             default: reply = channel.eventLoop.makeSucceededFuture("\(word.rawValue) is not yet supported by SwiftZK.\n")
             }
         }
@@ -150,6 +153,9 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
 struct ConnectionSettings: Sendable {
     var maxBufferBytes: Int
     var fourLetterWords: Set<String>
+    var versionString: String
+    /// The answer to `conf`.
+    var confText: String
 }
 
 extension ClientAddress {

@@ -37,6 +37,26 @@ public final class ZooKeeperServer: Sendable {
         return core
     }
 
+    /// The `conf` word: the settings in effect, in Apache's key=value form.
+    static func confText(_ config: ServerConfig) -> String {
+        var lines = [
+            "clientPort=\(config.clientPort ?? 2181)",
+            "secureClientPort=\(config.secureClientPort ?? -1)",
+            "dataDir=\(config.dataDir)",
+            "dataDirSize=0",
+            "dataLogDir=\(config.dataLogDir)",
+            "dataLogSize=0",
+            "tickTime=\(config.tickTime)",
+            "maxClientCnxns=\(config.maxClientCnxns)",
+            "minSessionTimeout=\(config.minSessionTimeout)",
+            "maxSessionTimeout=\(config.maxSessionTimeout)",
+            "clientPortListenBacklog=-1",
+            "serverId=\(config.serverId)",
+        ]
+        if let address = config.clientPortAddress { lines.insert("clientPortAddress=\(address)", at: 1) }
+        return lines.map { $0 + "\n" }.joined()
+    }
+
     /// Binds the client port and starts serving. Returns the bound address.
     @discardableResult
     public func start() async throws -> SocketAddress {
@@ -46,7 +66,9 @@ public final class ZooKeeperServer: Sendable {
         // Expiry is checked often enough that a session outlives its timeout
         // by at most a few tens of milliseconds.
         stateLoop.startTicking(every: .milliseconds(25))
-        let settings = ConnectionSettings(maxBufferBytes: config.juteMaxBuffer, fourLetterWords: config.fourLetterWords)
+        let settings = ConnectionSettings(
+            maxBufferBytes: config.juteMaxBuffer, fourLetterWords: config.fourLetterWords,
+            versionString: core.config.versionString, confText: Self.confText(config))
         let nextID = NIOLockedValueBox<ConnectionID>(0)
         let logger = self.logger
         let bootstrap = ServerBootstrap(group: group)

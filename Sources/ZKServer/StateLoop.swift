@@ -56,11 +56,11 @@ final class StateLoop: @unchecked Sendable {
                 switch event {
                 case .connect(let request):
                     core.connect(id, request, freshPassword: clock.randomPassword(), now: now, actions: &actions)
-                case .request(let xid, let opCode, let body):
+                case .request(let xid, let opCode, let body, let receivedNanos):
                     if case .failure(let error) = body {
                         logger.info("connection \(id): undecodable request xid \(xid): \(error)")
                     }
-                    core.request(id, xid: xid, opCode: opCode, body: body, now: now, actions: &actions)
+                    core.request(id, xid: xid, opCode: opCode, body: body, receivedNanos: receivedNanos, now: now, actions: &actions)
                 }
             }
             perform(actions)
@@ -68,8 +68,11 @@ final class StateLoop: @unchecked Sendable {
     }
 
     /// The status text for `srvr` or `stat`.
-    func statusText(withClients: Bool) -> EventLoopFuture<String> {
-        eventLoop.submit { [self] in core.serverStatusText(withClients: withClients) }
+    func statusText(_ id: ConnectionID, withClients: Bool) -> EventLoopFuture<String> {
+        eventLoop.submit { [self] in
+            core.fourLetterWordReceived(id)
+            return core.serverStatusText(withClients: withClients)
+        }
     }
 
     private func perform(_ actions: [CoreAction]) {
@@ -117,5 +120,5 @@ final class StateLoop: @unchecked Sendable {
 /// What a connection hands the state loop.
 enum InboundEvent: Sendable {
     case connect(ConnectRequest)
-    case request(xid: Int32, opCode: OpCode, body: Result<ZKRequest, JuteError>)
+    case request(xid: Int32, opCode: OpCode, body: Result<ZKRequest, JuteError>, receivedNanos: UInt64)
 }

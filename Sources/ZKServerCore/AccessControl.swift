@@ -23,11 +23,6 @@ struct AccessControl: Sendable {
         }
     }
 
-    /// The ids an auth packet grants, or nil when it fails.
-    func authenticate(scheme: JuteBytes, auth: JuteBytes, clientAddress: [UInt8]) -> [Id]? {
-        try? providers.processAuth(scheme: scheme, auth: auth, clientAddress: clientAddress).get()
-    }
-
     static func redactDigests(_ acl: [ACL]) -> [ACL] { ACLPolicy.redactForGetACL(acl) }
 
     func clientInfo(_ ids: [Id]) -> [ClientInfo] { ACLPolicy.whoAmI(authIds: ids, providers: providers) }

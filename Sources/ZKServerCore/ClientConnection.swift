@@ -8,7 +8,9 @@ public struct ClientConnection: Sendable {
     /// The session it carries, once the handshake is done.
     public var sessionID: Int64?
     /// The identities it has proven (ip at connect, then digest, super...).
-    public var authIds: [Id] = []
+    public var auth: AuthInfo
+    /// True once the connection turned out to carry a four-letter word.
+    public var isFourLetterWord = false
     public var packetsReceived: Int64 = 0
     public var packetsSent: Int64 = 0
     /// When the client last sent anything (wall clock, for display only).
@@ -19,6 +21,7 @@ public struct ClientConnection: Sendable {
         self.address = address
         self.openedWallMillis = openedWallMillis
         self.lastHeardWallMillis = openedWallMillis
+        self.auth = AuthInfo(clientAddress: address.bytes)
     }
 }
 
@@ -26,4 +29,28 @@ public struct ClientConnection: Sendable {
 public struct ServerStats: Sendable {
     public var packetsReceived: Int64 = 0
     public var packetsSent: Int64 = 0
+    /// Request latency in milliseconds, from the read of a request to its
+    /// processing, as Apache's min/avg/max counter keeps it.
+    public private(set) var latencyCount: Int64 = 0
+    public private(set) var latencyTotal: Int64 = 0
+    public private(set) var latencyMin: Int64 = .max
+    public private(set) var latencyMax: Int64 = 0
+
+    public mutating func recordLatency(millis: Int64) {
+        latencyCount += 1
+        latencyTotal += millis
+        latencyMin = min(latencyMin, millis)
+        latencyMax = max(latencyMax, millis)
+    }
+
+    /// "min/avg/max", the average rounded half-up to four decimals.
+    public var latencyText: String {
+        guard latencyCount > 0 else { return "0/0.0/0" }
+        let scaled = (latencyTotal * 10000 * 2 + latencyCount) / (latencyCount * 2)
+        let whole = scaled / 10000
+        var fraction = String(scaled % 10000)
+        fraction = String(repeating: "0", count: 4 - fraction.count) + fraction
+        while fraction.count > 1 && fraction.hasSuffix("0") { fraction.removeLast() }
+        return "\(latencyMin)/\(whole).\(fraction)/\(latencyMax)"
+    }
 }

@@ -15,7 +15,7 @@ public struct CoreConfig: Sendable {
     public var containerMaxPerMinute = 10000
     public var containerMaxNeverUsedIntervalMillis: Int64 = 0
     /// The version string the four-letter words report.
-    public var versionString = "3.9.3-swiftzk-0.1.0"
+    public var versionString = "3.9.3-swiftzk-0.1.0, built on 2026-11-25 00:00 UTC"
 
     public init() {}
 }

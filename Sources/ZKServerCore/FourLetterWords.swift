@@ -15,7 +15,7 @@ public enum FourLetterWord: String, CaseIterable, Sendable {
     /// The words this server answers so far; the others say so.
     public var isImplemented: Bool {
         switch self {
-        case .ruok, .srvr, .stat, .isro: return true
+        case .ruok, .srvr, .stat, .isro, .envi, .conf: return true
         default: return false
         }
     }
@@ -27,17 +27,28 @@ public enum FourLetterWord: String, CaseIterable, Sendable {
 }
 
 extension ServerCore {
+    /// A connection opened with a four-letter word: it counts as one packet
+    /// received, as in Apache.
+    public mutating func fourLetterWordReceived(_ id: ConnectionID) {
+        connections[id]?.isFourLetterWord = true
+        connections[id]?.packetsReceived += 1
+        stats.packetsReceived += 1
+    }
+
     /// The text of `srvr` (and of `stat` when `withClients`), in Apache's layout.
     public func serverStatusText(withClients: Bool) -> String {
         var text = "Zookeeper version: \(config.versionString)\n"
         if withClients {
             text += "Clients:\n"
             for connection in connections.values.sorted(by: { $0.id < $1.id }) {
-                text += " /\(connection.address.display)[1](queued=0,recved=\(connection.packetsReceived),sent=\(connection.packetsSent))\n\n"
+                // Apache shows the selector interest: 0 for a connection that
+                // is answering a four-letter word, 1 (read) otherwise.
+                let interest = connection.isFourLetterWord ? 0 : 1
+                text += " /\(connection.address.display)[\(interest)](queued=0,recved=\(connection.packetsReceived),sent=\(connection.packetsSent))\n"
             }
             text += "\n"
         }
-        text += "Latency min/avg/max: 0/0.0/0\n"
+        text += "Latency min/avg/max: \(stats.latencyText)\n"
         text += "Received: \(stats.packetsReceived)\n"
         text += "Sent: \(stats.packetsSent)\n"
         text += "Connections: \(connections.count)\n"

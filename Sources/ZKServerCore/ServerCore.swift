@@ -11,11 +11,11 @@ public struct ServerCore: Sendable {
     public private(set) var tree: DataTree
     public private(set) var sessions: SessionTracker
     public private(set) var watches = WatchManager()
-    public private(set) var connections: [ConnectionID: ClientConnection] = [:]
+    public internal(set) var connections: [ConnectionID: ClientConnection] = [:]
     let access: AccessControl
     /// The last zxid handed out.
     public private(set) var lastZxid: Int64 = 0
-    public private(set) var stats = ServerStats()
+    public internal(set) var stats = ServerStats()
     var reaper: ContainerReaper
 
     public init(config: CoreConfig, now: Now) {
@@ -88,18 +88,20 @@ public struct ServerCore: Sendable {
     private mutating func attach(_ id: ConnectionID, session: Int64) {
         sessions[session]?.connection = id
         connections[id]?.sessionID = session
-        if let address = connections[id]?.address {
-            connections[id]?.authIds = [Id(scheme: "ip", id: JuteBytes(address.host))]
-        }
     }
 
     // MARK: Requests
 
     /// One request after the handshake, in arrival order. `body` is the decoded
     /// record, or the reason it could not be decoded.
+    /// `receivedNanos` is when the shell read the request (monotonic), for
+    /// the latency statistics.
     public mutating func request(_ id: ConnectionID, xid: Int32, opCode: OpCode, body: Result<ZKRequest, JuteError>,
-                                 now: Now, actions: inout [CoreAction]) {
+                                 receivedNanos: UInt64? = nil, now: Now, actions: inout [CoreAction]) {
         guard let connection = connections[id], let sessionID = connection.sessionID else { return }
+        if let receivedNanos, now.monotonicNanos >= receivedNanos {
+            stats.recordLatency(millis: Int64((now.monotonicNanos - receivedNanos) / 1_000_000))
+        }
         stats.packetsReceived += 1
         connections[id]?.packetsReceived += 1
         connections[id]?.lastHeardWallMillis = now.wallMillis
@@ -115,7 +117,7 @@ public struct ServerCore: Sendable {
             reply(id, xid: xid, err: .marshallingError, actions: &actions)
             return
         }
-        let requester = Requester(sessionID: sessionID, authIds: connection.authIds, clientAddress: connection.address.bytes)
+        let requester = Requester(sessionID: sessionID, authIds: connection.auth.ids, clientAddress: connection.address.bytes)
         switch request {
         case .ping:
             reply(id, xid: xid, err: .ok, actions: &actions)
@@ -281,7 +283,7 @@ public struct ServerCore: Sendable {
     private mutating func deliver(_ delivery: WatchDelivery, actions: inout [CoreAction]) {
         guard let connection = connections[delivery.connection], let sessionID = connection.sessionID else { return }
         if let acl = delivery.acl {
-            let requester = Requester(sessionID: sessionID, authIds: connection.authIds, clientAddress: connection.address.bytes)
+            let requester = Requester(sessionID: sessionID, authIds: connection.auth.ids, clientAddress: connection.address.bytes)
             guard (try? access.check(acl, .read, requester)) != nil else { return }
         }
         send(delivery.connection, .notification(
@@ -397,7 +399,7 @@ public struct ServerCore: Sendable {
         guard let node = tree.node(path) else { throw .noNode }
         try access.check(node.acl, .read, requester)
         if r.watch { watches.addDataWatch(path, id) }
-        return GetDataResponse(data: JuteBytes(node.data), stat: node.clientStat)
+        return GetDataResponse(data: node.data, stat: node.clientStat)
     }
 
     private mutating func getChildren(_ id: ConnectionID, _ rawPath: JuteBytes, watch: Bool, _ requester: Requester)
@@ -446,16 +448,11 @@ public struct ServerCore: Sendable {
     // MARK: Authentication
 
     private mutating func authenticate(_ id: ConnectionID, xid: Int32, _ packet: AuthPacket, actions: inout [CoreAction]) {
-        guard let ids = access.authenticate(scheme: packet.scheme, auth: packet.auth,
-                                           clientAddress: connections[id]?.address.bytes ?? []) else {
-            send(id, .reply(ReplyHeader(xid: xid, zxid: 0, err: .authFailed), nil), actions: &actions)
+        guard let outcome = connections[id]?.auth.processAuth(packet, providers: access.providers) else { return }
+        send(id, .reply(ReplyHeader(xid: xid, zxid: 0, err: outcome.error), nil), actions: &actions)
+        if outcome.closesConnection {
             actions.append(.close(id, reason: "authentication failed for scheme \(packet.scheme)"))
-            return
         }
-        for newID in ids where !(connections[id]?.authIds.contains(newID) ?? true) {
-            connections[id]?.authIds.append(newID)
-        }
-        send(id, .reply(ReplyHeader(xid: xid, zxid: 0, err: .ok), nil), actions: &actions)
     }
 
     // MARK: Time

@@ -10,7 +10,7 @@ import ZKProtocol
 /// getChildren2, getAllChildrenNumber: READ; exists: READ on the node when it
 /// exists (since 3.9.2, ZOOKEEPER-2590; 3.8 checks nothing); getACL: READ or
 /// ADMIN (see `getACL`). `check` is called with one of these.
-public enum ACLPolicy {
+public enum ACLPolicy: Sendable {
     /// Validates and expands the ACL of a create or setACL
     /// (PrepRequestProcessor.fixupACL).
     ///

@@ -20,6 +20,7 @@ public struct AuthEnforcement: Sendable, Hashable {
         /// `zookeeper.sessionRequireClientSASLAuth=true` needs SASL, which this server does not offer.
         case saslUnsupported
 
+        /// What is wrong and how to fix it, naming the property.
         public var description: String {
             switch self {
             case .noSchemes:

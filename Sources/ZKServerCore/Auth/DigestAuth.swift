@@ -40,7 +40,7 @@ public enum DigestAlgorithm: String, Sendable, Hashable, CaseIterable {
 ///
 /// A client authenticates with `user:password`; its id is
 /// `user:base64(SHA1("user:password"))`, and ACLs name that id.
-public enum DigestAuth {
+public enum DigestAuth: Sendable {
     /// The id for auth data `user:password` (DigestAuthenticationProvider.generateDigest).
     ///
     /// The part before the first ':' is the user, and the digest covers the

@@ -40,8 +40,9 @@ struct JavaConcurrentKeySet<Element: Hashable & Sendable>: Sendable, Hashable {
 
     func contains(_ element: Element) -> Bool { members.contains(element) }
 
-    /// The elements in Java's iteration order.
-    var elements: [Element] { bins.flatMap { $0.entries.map(\.element) } }
+    /// The elements in Java's iteration order (kept up to date on insert,
+    /// which is rare, so reading it costs nothing).
+    private(set) var elements: [Element] = []
 
     /// Adds `element` unless present; false if it was already there.
     @discardableResult
@@ -58,6 +59,7 @@ struct JavaConcurrentKeySet<Element: Hashable & Sendable>: Sendable, Hashable {
             if before >= Self.treeifyThreshold { treeifyBin(index) }
         }
         while count >= sizeCtl { transfer() }
+        elements = bins.flatMap { $0.entries.map(\.element) }
         return true
     }
 
