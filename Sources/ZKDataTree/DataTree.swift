@@ -7,11 +7,13 @@ import ZKProtocol
 /// zxid order, as in Apache ZooKeeper; replaying the same transactions gives
 /// the same tree. Validation happens before, in the request pipeline.
 public struct DataTree: Sendable {
-    public private(set) var nodes: [[UInt8]: DataNode] = [:]
+    public internal(set) var nodes: [[UInt8]: DataNode] = [:]
     /// Ephemeral node paths by owning session.
     public private(set) var ephemerals: [Int64: Set<[UInt8]>] = [:]
     public private(set) var containers: Set<[UInt8]> = []
     public private(set) var ttls: Set<[UInt8]> = []
+    /// Paths with a quota (a zookeeper_limits node under /zookeeper/quota).
+    public internal(set) var quotaPaths: Set<[UInt8]> = []
     /// The zxid of the last transaction applied.
     public private(set) var lastProcessedZxid: Int64 = 0
     /// Whether TTL owners are recognised (`extendedTypesEnabled`).
@@ -107,7 +109,9 @@ public struct DataTree: Sendable {
             if nodes[path] == nil {
                 result.err = .noNode
             } else {
+                let oldBytes = Int64(nodes[path]?.data.count ?? 0)
                 nodes[path]?.data = txn.data
+                adjustQuota(for: path, bytes: Int64(txn.data.count) - oldBytes, count: 0)
                 nodes[path]?.stat.version = txn.version
                 nodes[path]?.stat.mtime = header.time
                 nodes[path]?.stat.mzxid = zxid
@@ -200,6 +204,8 @@ public struct DataTree: Sendable {
         case .session(let session): ephemerals[session, default: []].insert(path)
         case .none: break
         }
+        quotaNodeCreated(path)
+        adjustQuota(for: path, bytes: Int64(data.count), count: 1)
         result.stat = node.clientStat
         triggers.append(WatchTrigger(path: path, type: .nodeCreated, acl: acl, zxid: zxid, data: true, child: false))
         triggers.append(WatchTrigger(path: parentPath, type: .nodeChildrenChanged, acl: parent.acl, zxid: zxid, data: false, child: true))
@@ -223,6 +229,8 @@ public struct DataTree: Sendable {
             if ephemerals[session]?.isEmpty == true { ephemerals[session] = nil }
         case .none: break
         }
+        quotaNodeDeleted(path)
+        adjustQuota(for: path, bytes: -Int64(node.data.count), count: -1)
         triggers.append(WatchTrigger(path: path, type: .nodeDeleted, acl: node.acl, zxid: zxid, data: true, child: true))
         let parentACL = nodes[parentPath]?.acl ?? []
         triggers.append(WatchTrigger(path: parentPath, type: .nodeChildrenChanged, acl: parentACL, zxid: zxid, data: false, child: true))

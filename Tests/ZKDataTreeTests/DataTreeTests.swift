@@ -95,3 +95,45 @@ struct DataTreeTests {
         #expect(tree.ephemeralOwnerType(tree.node(Array("/t".utf8))?.stat.ephemeralOwner ?? 0) == .ttl(500))
     }
 }
+
+@Suite("Quotas")
+struct QuotaTests {
+    private func create(_ tree: inout DataTree, _ zxid: Int64, _ path: String, _ data: String) {
+        var triggers: [WatchTrigger] = []
+        let cversion = (tree.node(ZNodePathParent(path))?.stat.cversion ?? 0) + 1
+        _ = tree.apply(TxnHeader(clientId: 1, cxid: 1, zxid: zxid, time: 1, type: .create),
+                       .create(CreateTxn(path: JuteBytes(path), data: JuteBytes(data), acl: ACL.openACLUnsafe, ephemeral: false, parentCVersion: cversion)),
+                       triggers: &triggers)
+    }
+
+    @Test func statsFollowTheSubtree() {
+        var tree = DataTree()
+        create(&tree, 1, "/app", "abc")
+        create(&tree, 2, "/app/x", "12")
+        // What zkCli's setquota does: the limits node, then the stats node.
+        create(&tree, 3, "/zookeeper/quota/app", "")
+        create(&tree, 4, "/zookeeper/quota/app/zookeeper_limits", "count=10,bytes=-1")
+        create(&tree, 5, "/zookeeper/quota/app/zookeeper_stats", "count=0,bytes=0")
+        #expect(tree.node(Array("/zookeeper/quota/app/zookeeper_stats".utf8))?.data == "count=2,bytes=5")
+        create(&tree, 6, "/app/y", "4444")
+        #expect(tree.node(Array("/zookeeper/quota/app/zookeeper_stats".utf8))?.data == "count=3,bytes=9")
+        var triggers: [WatchTrigger] = []
+        _ = tree.apply(TxnHeader(clientId: 1, cxid: 1, zxid: 7, time: 1, type: .delete), .delete(DeleteTxn(path: "/app/x")), triggers: &triggers)
+        #expect(tree.node(Array("/zookeeper/quota/app/zookeeper_stats".utf8))?.data == "count=2,bytes=7")
+        #expect(tree.quotaPrefix(of: Array("/app/y".utf8)) == Array("/app".utf8))
+        #expect(tree.quotaPrefix(of: Array("/apple".utf8)) == nil)
+    }
+
+    @Test func statsTrackTextMatchesApache() {
+        var stats = StatsTrack("count=5,bytes=-1=;byteHardLimit=-1;countHardLimit=10")
+        #expect(stats.count == 5)
+        #expect(stats.countHardLimit == 10)
+        #expect(stats.text == "count=5,bytes=-1=;byteHardLimit=-1;countHardLimit=10")
+        stats = StatsTrack("count=1,bytes=2")
+        #expect(stats.text == "count=1,bytes=2")
+    }
+}
+
+private func ZNodePathParent(_ path: String) -> [UInt8] {
+    ZNodePath.parent(of: Array(path.utf8)) ?? ZNodePath.root
+}
