@@ -31,6 +31,7 @@ public final class ZooKeeperServer: Sendable {
         core.superDigest = config.superDigest
         core.skipACL = config.skipACL
         core.reconfigEnabled = config.reconfigEnabled
+        core.maxClientConnectionsPerHost = config.maxClientCnxns
         core.containerCheckIntervalMillis = Int64(config.containerCheckIntervalMs)
         core.containerMaxPerMinute = config.containerMaxPerMinute
         core.containerMaxNeverUsedIntervalMillis = Int64(config.containerMaxNeverUsedIntervalMs)

@@ -35,7 +35,9 @@ final class StateLoop: @unchecked Sendable {
     func opened(_ id: ConnectionID, channel: Channel, address: ClientAddress) {
         eventLoop.execute { [self] in
             channels[id] = channel
-            core.connectionOpened(id, address: address, now: clock.now())
+            var actions: [CoreAction] = []
+            core.connectionOpened(id, address: address, now: clock.now(), actions: &actions)
+            perform(actions)
         }
     }
 

@@ -11,6 +11,8 @@ public struct CoreConfig: Sendable {
     public var superDigest: String?
     public var skipACL = false
     public var reconfigEnabled = false
+    /// `maxClientCnxns`: connections allowed from one IP address; 0 means no limit.
+    public var maxClientConnectionsPerHost = 60
     public var containerCheckIntervalMillis: Int64 = 60000
     public var containerMaxPerMinute = 10000
     public var containerMaxNeverUsedIntervalMillis: Int64 = 0

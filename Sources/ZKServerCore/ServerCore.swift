@@ -28,7 +28,14 @@ public struct ServerCore: Sendable {
 
     // MARK: Connections
 
-    public mutating func connectionOpened(_ id: ConnectionID, address: ClientAddress, now: Now) {
+    /// A new connection. Over `maxClientCnxns` from its address, it is closed
+    /// at once, as Apache does.
+    public mutating func connectionOpened(_ id: ConnectionID, address: ClientAddress, now: Now, actions: inout [CoreAction]) {
+        let limit = config.maxClientConnectionsPerHost
+        if limit > 0, connections.values.lazy.filter({ $0.address.bytes == address.bytes }).count >= limit {
+            actions.append(.close(id, reason: "too many connections from \(address.host) - max is \(limit)"))
+            return
+        }
         connections[id] = ClientConnection(id: id, address: address, openedWallMillis: now.wallMillis)
     }
 

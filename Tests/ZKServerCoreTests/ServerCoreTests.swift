@@ -24,8 +24,8 @@ struct CoreHarness {
     @discardableResult
     mutating func connect(_ id: ConnectionID, timeout: Int32 = 10000, session: Int64 = 0, password: [UInt8] = .init(repeating: 0, count: 16),
                           lastZxid: Int64 = 0) -> ConnectResponse? {
-        core.connectionOpened(id, address: ClientAddress(bytes: [127, 0, 0, 1], host: "127.0.0.1", port: 5000 + Int(id)), now: now)
         actions = []
+        core.connectionOpened(id, address: ClientAddress(bytes: [127, 0, 0, 1], host: "127.0.0.1", port: 5000 + Int(id)), now: now, actions: &actions)
         let request = ConnectRequest(lastZxidSeen: lastZxid, timeOut: timeout, sessionId: session, passwd: JuteBytes(password))
         core.connect(id, request, freshPassword: Array(1...16), now: now, actions: &actions)
         for case .send(let to, .connectResponse(let response)) in actions where to == id { return response }
@@ -273,6 +273,16 @@ struct ServerCoreTests {
         h.core.request(1, xid: 8, opCode: .create, body: .failure(.truncated(record: "CreateRequest", field: "path", needed: 4, available: 0)), now: h.now, actions: &h.actions)
         #expect(h.actions.contains { if case .send(1, .reply(let header, nil)) = $0 { return header.err == .marshallingError }; return false })
         #expect(!h.closed(1))
+    }
+
+    @Test func connectionsPerHostAreLimited() {
+        var h = CoreHarness { $0.maxClientConnectionsPerHost = 2 }
+        h.connect(1)
+        h.connect(2)
+        #expect(h.connect(3) == nil)
+        #expect(h.closed(3))
+        h.core.connectionClosed(1, now: h.now)
+        #expect(h.connect(4) != nil)
     }
 
     @Test func containersAreReapedOnceEmptied() throws {

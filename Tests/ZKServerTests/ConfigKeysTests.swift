@@ -29,7 +29,6 @@ struct ConfigKeyCase: Sendable, CustomTestStringConvertible {
         ConfigKeyCase("initLimit=20") { $0.initLimit == 20 },
         ConfigKeyCase("syncLimit=7") { $0.syncLimit == 7 },
         ConfigKeyCase("dataDir={dir}/other") { $0.dataDir.hasSuffix("/other") && $0.dataLogDir.hasSuffix("/other") },
-        ConfigKeyCase("dataLogDir={dir}/log") { $0.dataLogDir.hasSuffix("/log") && !$0.dataDir.hasSuffix("/log") },
         ConfigKeyCase("clientPort=2888") { $0.clientPort == 2888 },
         ConfigKeyCase("clientPort=0") { $0.clientPort == 0 },
         ConfigKeyCase("clientPortAddress=127.0.0.1") { $0.clientPortAddress == "127.0.0.1" },
@@ -37,12 +36,6 @@ struct ConfigKeyCase: Sendable, CustomTestStringConvertible {
         ConfigKeyCase("maxClientCnxns=0") { $0.maxClientCnxns == 0 },
         ConfigKeyCase("minSessionTimeout=3000") { $0.minSessionTimeout == 3000 },
         ConfigKeyCase("maxSessionTimeout=90000") { $0.maxSessionTimeout == 90000 },
-        ConfigKeyCase("snapCount=5000") { $0.snapCount == 5000 },
-        ConfigKeyCase("snapCount=010") { $0.snapCount == 8 },  // Integer.getInteger reads octal
-        ConfigKeyCase("snapSizeLimitInKb=1024") { $0.snapSizeLimitInKb == 1024 },
-        ConfigKeyCase("snapSizeLimitInKb=-1") { $0.snapSizeLimitInKb == -1 },
-        ConfigKeyCase("preAllocSize=1024") { $0.preAllocSizeKB == 1024 },
-        ConfigKeyCase("globalOutstandingLimit=50") { $0.globalOutstandingLimit == 50 },
         ConfigKeyCase("4lw.commands.whitelist=ruok, stat,,mntr") { $0.fourLetterWords == ["srvr", "ruok", "stat", "mntr"] },
         ConfigKeyCase("4lw.commands.whitelist=*") { $0.fourLetterWords == ZooCfgKeys.knownFourLetterWords },
         ConfigKeyCase("4lw.commands.whitelist=ruok, *") { $0.fourLetterWords.count == 18 },
@@ -55,7 +48,6 @@ struct ConfigKeyCase: Sendable, CustomTestStringConvertible {
             $0.superDigest == "super:D/InIHSb7yEEbrWz8b9l71RjZJU="
         },
         ConfigKeyCase("DigestAuthenticationProvider.superDigest=") { $0.superDigest == nil },
-        ConfigKeyCase("readonlymode.enabled=true") { $0.readOnlyModeEnabled && $0.fourLetterWords == ["srvr", "isro"] },
         ConfigKeyCase("skipACL=yes") { $0.skipACL },
         ConfigKeyCase("skipACL=true") { $0.skipACL },
         ConfigKeyCase("skipACL=no") { !$0.skipACL },
@@ -91,6 +83,14 @@ struct ConfigKeyCase: Sendable, CustomTestStringConvertible {
         ConfigKeyCase("autopurge.snapRetainCount=5") { $0.snapRetainCount == 5 },
         ConfigKeyCase("autopurge.purgeInterval=24") { $0.purgeIntervalHours == 24 },
         ConfigKeyCase("autopurge.purgeInterval=-1") { $0.purgeIntervalHours == 0 },
+        ConfigKeyCase("dataLogDir={dir}/log") { $0.dataLogDir.hasSuffix("/log") && !$0.dataDir.hasSuffix("/log") },
+        ConfigKeyCase("snapCount=5000") { $0.snapCount == 5000 },
+        ConfigKeyCase("snapCount=010") { $0.snapCount == 8 },  // Integer.getInteger reads octal
+        ConfigKeyCase("snapSizeLimitInKb=1024") { $0.snapSizeLimitInKb == 1024 },
+        ConfigKeyCase("snapSizeLimitInKb=-1") { $0.snapSizeLimitInKb == -1 },
+        ConfigKeyCase("preAllocSize=1024") { $0.preAllocSizeKB == 1024 },
+        ConfigKeyCase("globalOutstandingLimit=50") { $0.globalOutstandingLimit == 50 },
+        ConfigKeyCase("readonlymode.enabled=true") { $0.readOnlyModeEnabled && $0.fourLetterWords == ["srvr", "isro"] },
     ]
 
     @Test(arguments: storedNotActedOnCases)
@@ -117,7 +117,11 @@ struct ConfigKeyCase: Sendable, CustomTestStringConvertible {
         let scratch = try ConfigScratch()
         let config = try scratch.load(Self.base + "snapCount=1\n")
         #expect(config.snapCount == 2)
-        #expect(config.warnings == ["\(scratch.path("zoo.cfg")):3: snapCount: 1 is below the minimum of 2; using 2"])
+        let file = scratch.path("zoo.cfg")
+        #expect(config.warnings == [
+            "\(file): accepted but not acted on yet: snapCount",
+            "\(file):3: snapCount: 1 is below the minimum of 2; using 2",
+        ])
     }
 
     @Test func unknownFourLetterWordsAreDroppedWithAWarning() throws {

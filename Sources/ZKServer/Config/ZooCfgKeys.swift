@@ -8,14 +8,13 @@ enum ZooCfgKeys {
     /// Keys that set a `ServerConfig` field the server uses. They raise no warning.
     static let actedOn: [String] = [
         "tickTime", "initLimit", "syncLimit",
-        "dataDir", "dataLogDir",
+        "dataDir",
         "clientPort", "clientPortAddress",
         "maxClientCnxns", "minSessionTimeout", "maxSessionTimeout",
-        "snapCount", "snapSizeLimitInKb", "preAllocSize", "globalOutstandingLimit",
         "4lw.commands.whitelist",
         "extendedTypesEnabled", "jute.maxbuffer",
         "DigestAuthenticationProvider.superDigest",
-        "readonlymode.enabled", "skipACL",
+        "skipACL",
         "znode.container.checkIntervalMs", "znode.container.maxPerMinute",
         "znode.container.maxNeverUsedIntervalMs",
         "standaloneEnabled", "reconfigEnabled",
@@ -29,6 +28,10 @@ enum ZooCfgKeys {
     /// feature lands.
     static let storedNotActedOn: Set<String> = [
         "secureClientPort", "secureClientPortAddress",
+        // Durability (transaction log and snapshots) is not built yet.
+        "dataLogDir", "snapCount", "snapSizeLimitInKb", "preAllocSize",
+        // No request throttling and no read-only mode yet.
+        "globalOutstandingLimit", "readonlymode.enabled",
         "admin.enableServer", "admin.serverAddress", "admin.serverPort",
         "autopurge.snapRetainCount", "autopurge.purgeInterval",
     ]
