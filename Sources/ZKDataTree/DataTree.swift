@@ -9,13 +9,13 @@ import ZKProtocol
 public struct DataTree: Sendable {
     public internal(set) var nodes: [[UInt8]: DataNode] = [:]
     /// Ephemeral node paths by owning session.
-    public private(set) var ephemerals: [Int64: Set<[UInt8]>] = [:]
-    public private(set) var containers: Set<[UInt8]> = []
-    public private(set) var ttls: Set<[UInt8]> = []
+    public internal(set) var ephemerals: [Int64: Set<[UInt8]>] = [:]
+    public internal(set) var containers: Set<[UInt8]> = []
+    public internal(set) var ttls: Set<[UInt8]> = []
     /// Paths with a quota (a zookeeper_limits node under /zookeeper/quota).
     public internal(set) var quotaPaths: Set<[UInt8]> = []
     /// The zxid of the last transaction applied.
-    public private(set) var lastProcessedZxid: Int64 = 0
+    public internal(set) var lastProcessedZxid: Int64 = 0
     /// Whether TTL owners are recognised (`extendedTypesEnabled`).
     public let extendedTypesEnabled: Bool
 
