@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
     ],
     targets: [
         .target(
@@ -31,9 +32,16 @@ let package = Package(
             ]
         ),
         .target(
+            name: "ZKStorage",
+            dependencies: [
+                "ZKProtocol", "ZKDataTree",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        .target(
             name: "ZKServer",
             dependencies: [
-                "ZKProtocol", "ZKDataTree", "ZKServerCore",
+                "ZKProtocol", "ZKDataTree", "ZKServerCore", "ZKStorage",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -50,6 +58,7 @@ let package = Package(
         .testTarget(name: "ZKProtocolTests", dependencies: ["ZKProtocol"]),
         .testTarget(name: "ZKDataTreeTests", dependencies: ["ZKDataTree"]),
         .testTarget(name: "ZKServerCoreTests", dependencies: ["ZKServerCore"]),
+        .testTarget(name: "ZKStorageTests", dependencies: ["ZKStorage"]),
         .testTarget(name: "ZKServerTests", dependencies: ["ZKServer"]),
     ],
     swiftLanguageModes: [.v6]

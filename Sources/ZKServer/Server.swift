@@ -62,8 +62,10 @@ public final class ZooKeeperServer: Sendable {
     @discardableResult
     public func start() async throws -> SocketAddress {
         let clock = ServerClock()
-        let core = ServerCore(config: Self.coreConfig(config), now: clock.now())
-        let stateLoop = StateLoop(eventLoop: stateGroup.next(), core: core, clock: clock, logger: logger)
+        var coreConfig = Self.coreConfig(config)
+        coreConfig.sessionSecret = clock.randomBytes(32)
+        let core = ServerCore(config: coreConfig, now: clock.now())
+        let stateLoop = StateLoop(eventLoop: stateGroup.next(), core: core, clock: clock, log: nil, logger: logger)
         // Expiry is checked often enough that a session outlives its timeout
         // by at most a few tens of milliseconds.
         stateLoop.startTicking(every: .milliseconds(25))

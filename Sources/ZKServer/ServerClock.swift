@@ -18,9 +18,9 @@ struct ServerClock: Sendable {
         return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
     }
 
-    /// A session password: 16 bytes from the system's CSPRNG.
-    func randomPassword() -> [UInt8] {
+    /// Bytes from the system's CSPRNG.
+    func randomBytes(_ count: Int) -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
     }
 }

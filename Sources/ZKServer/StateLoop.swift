@@ -15,9 +15,12 @@ final class StateLoop: @unchecked Sendable {
     private var pendingFlush: Set<ConnectionID> = []
     private let logger: Logger
     private let clock: ServerClock
+    /// Where transactions go to become durable; nil keeps them in memory.
+    private let log: TransactionLogSink?
 
-    init(eventLoop: EventLoop, core: ServerCore, clock: ServerClock, logger: Logger) {
+    init(eventLoop: EventLoop, core: ServerCore, clock: ServerClock, log: TransactionLogSink?, logger: Logger) {
         self.eventLoop = eventLoop
+        self.log = log
         self.core = core
         self.clock = clock
         self.logger = logger
@@ -57,7 +60,7 @@ final class StateLoop: @unchecked Sendable {
             for event in events {
                 switch event {
                 case .connect(let request):
-                    core.connect(id, request, freshPassword: clock.randomPassword(), now: now, actions: &actions)
+                    core.connect(id, request, now: now, actions: &actions)
                 case .request(let xid, let opCode, let body, let receivedNanos):
                     if case .failure(let error) = body {
                         logger.info("connection \(id): undecodable request xid \(xid): \(error)")
@@ -77,28 +80,74 @@ final class StateLoop: @unchecked Sendable {
         }
     }
 
-    private func perform(_ actions: [CoreAction]) {
-        for action in actions {
+    /// Carries out the core's actions. Transactions go to the log; without
+    /// one (in-memory mode) they count as durable at once.
+    private func perform(_ first: [CoreAction]) {
+        var actions = first
+        while !actions.isEmpty {
+            var loggedInMemory: Int64?
+            for action in actions {
+                if case .log(let header, let body) = action {
+                    if let log { log.append(header, body) } else { loggedInMemory = header.zxid }
+                } else {
+                    carryOut(action)
+                }
+            }
+            for id in pendingFlush {
+                channels[id]?.flush()
+            }
+            pendingFlush.removeAll(keepingCapacity: true)
+            actions = []
+            if let zxid = loggedInMemory {
+                core.durable(upTo: zxid, now: clock.now(), actions: &actions)
+            }
+        }
+    }
+
+    /// The log made everything up to `zxid` durable.
+    func durable(upTo zxid: Int64) {
+        eventLoop.execute { [self] in
+            var actions: [CoreAction] = []
+            core.durable(upTo: zxid, now: clock.now(), actions: &actions)
+            perform(actions)
+        }
+    }
+
+    /// The log failed after `zxid`.
+    func logFailed(after zxid: Int64, reason: String) {
+        eventLoop.execute { [self] in
+            logger.error("transaction log failed after zxid \(hex(zxid)): \(reason); refusing writes until it recovers")
+            var actions: [CoreAction] = []
+            core.logFailed(after: zxid, reason: reason, now: clock.now(), actions: &actions)
+            perform(actions)
+        }
+    }
+
+    func logRecovered() {
+        eventLoop.execute { [self] in
+            logger.notice("transaction log writable again; accepting writes")
+            core.logRecovered()
+        }
+    }
+
+    private func carryOut(_ action: CoreAction) {
             switch action {
             case .send(let id, let outbound):
-                guard let channel = channels[id] else { continue }
+                guard let channel = channels[id] else { return }
                 var buffer = channel.allocator.buffer(capacity: 64)
                 Self.encode(outbound, into: &buffer)
                 channel.write(buffer, promise: nil)
                 pendingFlush.insert(id)
             case .close(let id, let reason):
-                guard let channel = channels.removeValue(forKey: id) else { continue }
+                guard let channel = channels.removeValue(forKey: id) else { return }
                 logger.info("closing connection \(id): \(reason)")
                 pendingFlush.remove(id)
                 channel.writeAndFlush(channel.allocator.buffer(capacity: 0)).whenComplete { _ in
                     channel.close(promise: nil)
                 }
+            case .log:
+                break
             }
-        }
-        for id in pendingFlush {
-            channels[id]?.flush()
-        }
-        pendingFlush.removeAll(keepingCapacity: true)
     }
 
     static func encode(_ outbound: Outbound, into buffer: inout ByteBuffer) {
@@ -117,6 +166,12 @@ final class StateLoop: @unchecked Sendable {
             }
         }
     }
+}
+
+/// The log writer as the state loop sees it: `append` queues a transaction;
+/// the writer later reports `durable(upTo:)` or `logFailed` to the loop.
+protocol TransactionLogSink: Sendable {
+    func append(_ header: TxnHeader, _ body: TxnBody)
 }
 
 /// What a connection hands the state loop.

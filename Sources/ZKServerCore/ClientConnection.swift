@@ -11,6 +11,8 @@ public struct ClientConnection: Sendable {
     public var auth: AuthInfo
     /// True once the connection turned out to carry a four-letter word.
     public var isFourLetterWord = false
+    /// Requests waiting behind the connection's unapplied writes, in order.
+    var queue: [QueuedRequest] = []
     public var packetsReceived: Int64 = 0
     public var packetsSent: Int64 = 0
     /// When the client last sent anything (wall clock, for display only).

@@ -16,6 +16,8 @@ public struct CoreConfig: Sendable {
     public var containerCheckIntervalMillis: Int64 = 60000
     public var containerMaxPerMinute = 10000
     public var containerMaxNeverUsedIntervalMillis: Int64 = 0
+    /// The secret session passwords derive from (see SessionPassword).
+    public var sessionSecret: [UInt8] = []
     /// The version string the four-letter words report.
     public var versionString = "3.9.3-swiftzk-0.1.0, built on 2026-11-25 00:00 UTC"
 
@@ -56,4 +58,6 @@ public enum CoreAction: Sendable, Equatable {
     case send(ConnectionID, Outbound)
     /// Close the connection once what was sent before is flushed.
     case close(ConnectionID, reason: String)
+    /// Make this transaction durable, then call `durable(upTo:)`.
+    case log(TxnHeader, TxnBody)
 }

@@ -11,13 +11,50 @@ struct NodeRecord: Sendable {
 
 /// Changes prepared but not yet applied, so that each write (and each op of
 /// a multi) is validated against the state the earlier ones leave behind.
+/// Entries go once the transaction that made them is applied.
 struct PendingChanges: Sendable {
-    /// path → record, or nil for a node a pending write deletes.
-    var records: [[UInt8]: NodeRecord?] = [:]
+    /// path → (zxid of the change, record or nil for a pending delete).
+    private(set) var records: [[UInt8]: (zxid: Int64, node: NodeRecord?)] = [:]
+    /// (zxid, path) in zxid order, to drop entries as transactions apply.
+    private var order: [(zxid: Int64, path: [UInt8])] = []
+    private var orderHead = 0
 
     func record(_ path: [UInt8], in tree: DataTree) -> NodeRecord? {
-        if let pending = records[path] { return pending }
+        if let pending = records[path] { return pending.node }
         return tree.node(path).map { NodeRecord(stat: $0.stat, childCount: $0.children.count, acl: $0.acl) }
+    }
+
+    mutating func set(_ path: [UInt8], _ node: NodeRecord?, zxid: Int64) {
+        records[path] = (zxid, node)
+        order.append((zxid, path))
+    }
+
+    /// Forgets changes made by transactions up to `zxid`, now in the tree.
+    mutating func dropApplied(upTo zxid: Int64) {
+        while orderHead < order.count, order[orderHead].zxid <= zxid {
+            let entry = order[orderHead]
+            if let current = records[entry.path], current.zxid <= zxid { records[entry.path] = nil }
+            orderHead += 1
+        }
+        if orderHead > 1024, orderHead * 2 > order.count {
+            order.removeFirst(orderHead)
+            orderHead = 0
+        }
+    }
+
+    var isEmpty: Bool { records.isEmpty }
+
+    /// The session's ephemerals once pending changes apply.
+    func ephemerals(of session: Int64, in tree: DataTree) -> [[UInt8]] {
+        var paths = Set(tree.ephemerals(of: session))
+        for (path, entry) in records {
+            if let node = entry.node {
+                if node.stat.ephemeralOwner == session { paths.insert(path) }
+            } else {
+                paths.remove(path)
+            }
+        }
+        return paths.sorted { $0.lexicographicallyPrecedes($1) }
     }
 }
 
@@ -89,8 +126,8 @@ struct Preparer {
         updatedParent.childCount += 1
         updatedParent.stat.cversion = newCVersion
         updatedParent.stat.pzxid = zxid
-        pending.records[parentPath] = updatedParent
-        pending.records[path] = NodeRecord(stat: .created(zxid: zxid, time: time, ephemeralOwner: owner), childCount: 0, acl: fixedACL)
+        pending.set(parentPath, updatedParent, zxid: zxid)
+        pending.set(path, NodeRecord(stat: .created(zxid: zxid, time: time, ephemeralOwner: owner), childCount: 0, acl: fixedACL), zxid: zxid)
         return body
     }
 
@@ -119,8 +156,8 @@ struct Preparer {
         guard node.childCount == 0 else { throw .notEmpty }
         parent.childCount -= 1
         parent.stat.pzxid = zxid
-        pending.records[parentPath] = parent
-        pending.records[path] = .some(nil)
+        pending.set(parentPath, parent, zxid: zxid)
+        pending.set(path, nil, zxid: zxid)
         return .delete(DeleteTxn(path: JuteBytes(path)))
     }
 
@@ -135,8 +172,8 @@ struct Preparer {
         guard var parent = pending.record(parentPath, in: tree) else { throw .noNode }
         parent.childCount -= 1
         parent.stat.pzxid = zxid
-        pending.records[parentPath] = parent
-        pending.records[path] = .some(nil)
+        pending.set(parentPath, parent, zxid: zxid)
+        pending.set(path, nil, zxid: zxid)
         return .delete(DeleteTxn(path: JuteBytes(path)))
     }
 
@@ -149,7 +186,7 @@ struct Preparer {
         node.stat.version = newVersion
         node.stat.mtime = time
         node.stat.mzxid = zxid
-        pending.records[path] = node
+        pending.set(path, node, zxid: zxid)
         return .setData(SetDataTxn(path: JuteBytes(path), data: data, version: newVersion))
     }
 
@@ -162,7 +199,7 @@ struct Preparer {
         let newVersion = try Self.nextVersion(node.stat.aversion, expected: version)
         node.stat.aversion = newVersion
         node.acl = fixedACL
-        pending.records[path] = node
+        pending.set(path, node, zxid: zxid)
         return .setACL(SetACLTxn(path: JuteBytes(path), acl: fixedACL, version: newVersion))
     }
 

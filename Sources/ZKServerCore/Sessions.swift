@@ -46,7 +46,7 @@ public struct SessionTracker: Sendable {
         nextID = first
     }
 
-    public mutating func create(timeoutMillis: Int32, password: [UInt8], connection: ConnectionID, now: Now) -> Session {
+    public mutating func create(timeoutMillis: Int32, secret: [UInt8], connection: ConnectionID, now: Now) -> Session {
         var id = nextID
         nextID &+= 1
         while sessions[id] != nil || id == 0 || id == Int64.min {
@@ -54,7 +54,7 @@ public struct SessionTracker: Sendable {
             nextID &+= 1
         }
         let session = Session(
-            id: id, password: password, timeoutMillis: timeoutMillis, lastHeardNanos: now.monotonicNanos,
+            id: id, password: SessionPassword.derive(secret: secret, sessionID: id), timeoutMillis: timeoutMillis, lastHeardNanos: now.monotonicNanos,
             connection: connection)
         sessions[id] = session
         return session
@@ -67,6 +67,13 @@ public struct SessionTracker: Sendable {
 
     public mutating func touch(_ id: Int64, now: Now) {
         sessions[id]?.lastHeardNanos = now.monotonicNanos
+    }
+
+    /// A session recovered from disk: it lives on, with its timeout counted
+    /// from now, until its client returns or it expires.
+    public mutating func restore(id: Int64, timeoutMillis: Int32, secret: [UInt8], now: Now) {
+        sessions[id] = Session(id: id, password: SessionPassword.derive(secret: secret, sessionID: id), timeoutMillis: timeoutMillis, lastHeardNanos: now.monotonicNanos,
+                               connection: nil)
     }
 
     @discardableResult

@@ -27,7 +27,8 @@ struct CoreHarness {
         actions = []
         core.connectionOpened(id, address: ClientAddress(bytes: [127, 0, 0, 1], host: "127.0.0.1", port: 5000 + Int(id)), now: now, actions: &actions)
         let request = ConnectRequest(lastZxidSeen: lastZxid, timeOut: timeout, sessionId: session, passwd: JuteBytes(password))
-        core.connect(id, request, freshPassword: Array(1...16), now: now, actions: &actions)
+        core.connect(id, request, now: now, actions: &actions)
+        settle()
         for case .send(let to, .connectResponse(let response)) in actions where to == id { return response }
         return nil
     }
@@ -39,10 +40,34 @@ struct CoreHarness {
         nextXid[id] = xid + 1
         actions = []
         core.request(id, xid: xid, opCode: request.opCode, body: .success(request), now: now, actions: &actions)
+        settle()
         for case .send(let to, .reply(let header, let body)) in actions where to == id && header.xid == xid {
             return (header, body)
         }
         return nil
+    }
+
+    /// Plays the log: every logged transaction becomes durable at once.
+    /// With `holdLog` set, they stay in flight.
+    var holdLog = false
+    mutating func settle() {
+        guard !holdLog else { return }
+        var start = 0
+        while true {
+            let logged = actions[start...].compactMap { action -> Int64? in
+                if case .log(let header, _) = action { return header.zxid }
+                return nil
+            }
+            guard let last = logged.max() else { return }
+            start = actions.count
+            core.durable(upTo: last, now: now, actions: &actions)
+        }
+    }
+
+    mutating func tick() {
+        actions = []
+        core.tick(now: now, actions: &actions)
+        settle()
     }
 
     func events(for id: ConnectionID) -> [WatcherEvent] {
@@ -197,12 +222,10 @@ struct ServerCoreTests {
         h.send(2, .exists(ExistsRequest(path: "/eph", watch: true)))
         h.advance(millis: 3000)
         h.send(2, .ping)
-        h.actions = []
-        h.core.tick(now: h.now, actions: &h.actions)
+        h.tick()
         #expect(!h.closed(1))
         h.advance(millis: 1001)
-        h.actions = []
-        h.core.tick(now: h.now, actions: &h.actions)
+        h.tick()
         #expect(h.closed(1))
         #expect(h.events(for: 2).map(\.type) == [.nodeDeleted])
         #expect(h.core.sessions[session.sessionId] == nil)
@@ -275,6 +298,48 @@ struct ServerCoreTests {
         #expect(!h.closed(1))
     }
 
+    @Test func writesWaitForTheLogAndReadsWaitBehindTheirSessionsWrites() throws {
+        var h = CoreHarness()
+        h.connect(1)
+        h.connect(2)
+        h.holdLog = true
+        #expect(h.send(1, create("/slow", "v")) == nil, "a write must not be answered before it is durable")
+        let logged = h.actions.compactMap { action -> Int64? in
+            if case .log(let header, _) = action { return header.zxid }
+            return nil
+        }
+        #expect(logged.count == 1)
+        // The same session's read waits behind its write...
+        #expect(h.send(1, .exists(ExistsRequest(path: "/slow", watch: false))) == nil)
+        // ...another session's read does not, and does not see the write yet.
+        #expect(h.send(2, .exists(ExistsRequest(path: "/slow", watch: false)))?.header.err == .noNode)
+        h.actions = []
+        h.core.durable(upTo: try #require(logged.first), now: h.now, actions: &h.actions)
+        let replies = h.actions.compactMap { action -> (Int32, ZKError)? in
+            if case .send(1, .reply(let header, _)) = action { return (header.xid, header.err) }
+            return nil
+        }
+        #expect(replies.map(\.0) == [1, 2])
+        #expect(replies.map(\.1) == [.ok, .ok])
+    }
+
+    @Test func aFailedLogRefusesWritesButKeepsReads() throws {
+        var h = CoreHarness()
+        h.connect(1)
+        h.send(1, create("/kept"))
+        h.holdLog = true
+        h.send(1, create("/lost"))
+        h.actions = []
+        h.core.logFailed(after: h.core.tree.lastProcessedZxid, reason: "disk full", now: h.now, actions: &h.actions)
+        #expect(h.actions.contains { if case .send(1, .reply(let header, nil)) = $0 { return header.err == .systemError }; return false })
+        h.holdLog = false
+        #expect(h.send(1, create("/refused"))?.header.err == .systemError)
+        #expect(h.send(1, .exists(ExistsRequest(path: "/kept", watch: false)))?.header.err == .ok)
+        #expect(h.send(1, .exists(ExistsRequest(path: "/lost", watch: false)))?.header.err == .noNode)
+        h.core.logRecovered()
+        #expect(h.send(1, create("/again"))?.header.err == .ok)
+    }
+
     @Test func connectionsPerHostAreLimited() {
         var h = CoreHarness { $0.maxClientConnectionsPerHost = 2 }
         h.connect(1)
@@ -292,8 +357,7 @@ struct ServerCoreTests {
         h.send(1, create("/c/x"))
         h.send(1, .delete(DeleteRequest(path: "/c/x", version: -1)))
         h.advance(millis: 200)
-        h.actions = []
-        h.core.tick(now: h.now, actions: &h.actions)
+        h.tick()
         #expect(h.send(1, .exists(ExistsRequest(path: "/c", watch: false)))?.header.err == .noNode)
     }
 }

@@ -1,0 +1,6 @@
+import Testing
+import ZKStorage
+
+@Test func storageModuleLinks() {
+    #expect(String(describing: ZKStorage.self) == "ZKStorage")
+}

@@ -1,0 +1,201 @@
+# shellcheck shell=bash
+# Start and stop throw-away ZooKeeper servers for the interop scripts.
+# Source it (it is a library, not executable):
+#
+#   . scripts/lib/servers.sh
+#   trap stop_all EXIT
+#   port=$(free_port 22181)
+#   start_apache  "$port" "$dir"   # Debian's Apache ZooKeeper 3.8, standalone
+#   start_swiftzk "$port" "$dir"   # ${SWIFTZK:-<repo>/.build/debug/swiftzk} server DIR/zoo.cfg
+#   stop_server "$dir"             # one server
+#   stop_all                       # every server started by this shell
+#
+# Each server gets DIR/zoo.cfg, DIR/data, DIR/server.log and DIR/server.pid.
+# Both servers share one config (write_zoo_cfg); everything binds 127.0.0.1.
+# Functions return non-zero on failure (they never `exit`), so they work with
+# and without `set -e`.  Everything they print goes to stderr.
+# To start servers in parallel, run start_* in the background and add each
+# DIR to SERVERS_STARTED yourself (a subshell's additions are lost), e.g.
+#   start_apache 22181 "$a" & p1=$!; start_swiftzk 22182 "$b" & p2=$!
+#   SERVERS_STARTED+=("$a" "$b"); wait "$p1" && wait "$p2" || exit 1
+#
+# Knobs (environment):
+#   SWIFTZK               swiftzk binary (default <repo>/.build/debug/swiftzk)
+#   SERVER_START_TIMEOUT  seconds to wait for "imok" (default 30)
+#   ZK_SERVER_CP          classpath for Apache's server (default: Debian's jars)
+#   ZK_SERVER_JVMFLAGS    extra JVM flags for Apache's server
+
+SERVERS_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SERVERS_REPO=$(cd "$SERVERS_LIB_DIR/../.." && pwd)
+# zookeeper.jar's manifest Class-Path brings in its dependencies (jute, netty,
+# slf4j-api, ...); slf4j-simple is the logging backend: it writes to stderr,
+# which start_apache sends to DIR/server.log.
+: "${ZK_SERVER_CP:=/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-simple.jar}"
+: "${SERVER_START_TIMEOUT:=30}"
+
+SERVERS_STARTED=()     # DIRs of the servers this shell started, for stop_all
+
+servers_log() { printf '[servers %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+
+# pid_alive PID: true while PID runs.  A zombie counts as dead: a server
+# started from a subshell is reparented when that subshell exits, and its
+# new parent may reap it only much later.
+pid_alive() {
+    local state
+    kill -0 "$1" 2>/dev/null || return 1
+    state=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+    [ -n "$state" ] && [ "${state#Z}" = "$state" ]
+}
+
+# port_in_use PORT: true when something listens on 127.0.0.1:PORT (or *:PORT).
+port_in_use() {
+    ss -Hltn "sport = :$1" 2>/dev/null | grep -q .
+}
+
+# free_port [START]: prints the first port >= START (default 22181) that
+# nothing listens on.  Racy by nature, but good enough on a loopback box.
+free_port() {
+    local p=${1:-22181} last=$(( ${1:-22181} + 200 ))
+    while [ "$p" -lt "$last" ]; do
+        if ! port_in_use "$p"; then echo "$p"; return 0; fi
+        p=$((p + 1))
+    done
+    servers_log "no free port in ${1:-22181}..$last"
+    return 1
+}
+
+# listener_is PORT PID: true when PID owns the socket listening on PORT.
+listener_is() {
+    ss -Hltnp "sport = :$1" 2>/dev/null | grep -q "pid=$2,"
+}
+
+# four_letter PORT WORD: sends a four-letter word, prints the answer.
+four_letter() {
+    printf '%s' "$2" | timeout 5 nc -q 1 -w 2 127.0.0.1 "$1" 2>/dev/null
+}
+
+# write_zoo_cfg PORT DIR: the one config both servers run with.
+write_zoo_cfg() {
+    local port=$1 dir=$2
+    mkdir -p "$dir/data" || return 1
+    cat > "$dir/zoo.cfg" <<EOF
+tickTime=2000
+dataDir=$dir/data
+clientPort=$port
+clientPortAddress=127.0.0.1
+4lw.commands.whitelist=*
+admin.enableServer=false
+extendedTypesEnabled=true
+EOF
+}
+
+# wait_imok PORT DIR NAME: waits (bounded) until the server answers ruok with
+# imok; fails early if its process died.  On failure prints the log tail.
+wait_imok() {
+    local port=$1 dir=$2 name=$3 pid deadline
+    pid=$(cat "$dir/server.pid")
+    deadline=$((SECONDS + SERVER_START_TIMEOUT))
+    while [ "$SECONDS" -lt "$deadline" ]; do
+        if [ "$(four_letter "$port" ruok)" = imok ]; then
+            # The answer must come from our process, not from some other
+            # server that took the port (then ours fails to bind).
+            if listener_is "$port" "$pid"; then
+                servers_log "$name up on 127.0.0.1:$port (pid $pid, dir $dir)"
+                return 0
+            fi
+            servers_log "$name: something else answers on port $port; tail of $dir/server.log:"
+            tail -n 20 "$dir/server.log" >&2
+            return 1
+        fi
+        if ! pid_alive "$pid"; then
+            servers_log "$name (pid $pid) exited before answering ruok; tail of $dir/server.log:"
+            tail -n 40 "$dir/server.log" >&2
+            return 1
+        fi
+        sleep 0.2
+    done
+    servers_log "$name did not answer ruok with imok on 127.0.0.1:$port within ${SERVER_START_TIMEOUT}s; tail of $dir/server.log:"
+    tail -n 40 "$dir/server.log" >&2
+    return 1
+}
+
+# start_server NAME PORT DIR -- command...: common part of start_apache and
+# start_swiftzk.  The command runs in the background with its output in
+# DIR/server.log; its pid goes to DIR/server.pid.
+start_server() {
+    local name=$1 port=$2 dir=$3
+    shift 4
+    if port_in_use "$port"; then
+        servers_log "$name: port $port is already in use"
+        return 1
+    fi
+    write_zoo_cfg "$port" "$dir" || return 1
+    # stdin from /dev/null: the server must not eat the caller's stdin.
+    "$@" < /dev/null > "$dir/server.log" 2>&1 &
+    echo $! > "$dir/server.pid"
+    SERVERS_STARTED+=("$dir")
+    wait_imok "$port" "$dir" "$name"
+}
+
+# start_apache PORT DIR: Debian's Apache ZooKeeper 3.8 (ZooKeeperServerMain,
+# standalone) with DIR/zoo.cfg.
+start_apache() {
+    local port=$1 dir=$2
+    mkdir -p "$dir" || return 1
+    # shellcheck disable=SC2086  # ZK_SERVER_JVMFLAGS is a list of flags
+    start_server apache "$port" "$dir" -- \
+        java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+            -Dorg.slf4j.simpleLogger.defaultLogLevel=info \
+            -Dorg.slf4j.simpleLogger.showDateTime=true \
+            ${ZK_SERVER_JVMFLAGS:-} \
+            -cp "$ZK_SERVER_CP" \
+            org.apache.zookeeper.server.ZooKeeperServerMain "$dir/zoo.cfg"
+}
+
+# start_swiftzk PORT DIR: swiftzk with the same zoo.cfg.
+start_swiftzk() {
+    local port=$1 dir=$2 bin=${SWIFTZK:-$SERVERS_REPO/.build/debug/swiftzk}
+    mkdir -p "$dir" || return 1
+    if [ ! -x "$bin" ]; then
+        servers_log "swiftzk binary not found at $bin (run 'swift build' or set SWIFTZK)"
+        return 1
+    fi
+    start_server swiftzk "$port" "$dir" -- "$bin" server "$dir/zoo.cfg"
+}
+
+# stop_server DIR: SIGTERM, wait up to 10 s, then SIGKILL.  Quiet and
+# successful if the server is not running.
+stop_server() {
+    local dir=$1 pid i
+    [ -f "$dir/server.pid" ] || return 0
+    pid=$(cat "$dir/server.pid")
+    rm -f "$dir/server.pid"
+    [ -n "$pid" ] && pid_alive "$pid" || return 0
+    kill -TERM "$pid" 2>/dev/null
+    for ((i = 0; i < 200; i++)); do
+        pid_alive "$pid" || break
+        sleep 0.05
+    done
+    if pid_alive "$pid"; then
+        servers_log "pid $pid ($dir) ignored SIGTERM for 10 s; sending SIGKILL"
+        kill -KILL "$pid" 2>/dev/null
+    fi
+    # Reap it when it is our child (no-op otherwise).
+    wait "$pid" 2>/dev/null
+    return 0
+}
+
+# stop_all: stops every server started through this library by this shell.
+# Safe to call more than once, e.g. from an EXIT trap.
+stop_all() {
+    local dir pid
+    # SIGTERM to all first, so they shut down in parallel; then wait for each.
+    for dir in "${SERVERS_STARTED[@]}"; do
+        pid=$(cat "$dir/server.pid" 2>/dev/null) && [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null
+    done
+    for dir in "${SERVERS_STARTED[@]}"; do
+        stop_server "$dir"
+    done
+    SERVERS_STARTED=()
+    return 0
+}
