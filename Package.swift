@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
         .target(
@@ -22,7 +23,10 @@ let package = Package(
         ),
         .target(
             name: "ZKDataTree",
-            dependencies: ["ZKProtocol"]
+            dependencies: [
+                "ZKProtocol",
+                .product(name: "HashTreeCollections", package: "swift-collections"),
+            ]
         ),
         .target(
             name: "ZKServerCore",

@@ -88,7 +88,7 @@ final class StateLoop: @unchecked Sendable {
             var loggedInMemory: Int64?
             for action in actions {
                 if case .log(let header, let body) = action {
-                    if let log { log.append(header, body) } else { loggedInMemory = header.zxid }
+                    if let log { log.append(header, body, epoch: core.logEpoch) } else { loggedInMemory = header.zxid }
                 } else {
                     carryOut(action)
                 }
@@ -171,7 +171,8 @@ final class StateLoop: @unchecked Sendable {
 /// The log writer as the state loop sees it: `append` queues a transaction;
 /// the writer later reports `durable(upTo:)` or `logFailed` to the loop.
 protocol TransactionLogSink: Sendable {
-    func append(_ header: TxnHeader, _ body: TxnBody)
+    /// `epoch` is the core's log epoch: entries of an epoch that failed are dropped.
+    func append(_ header: TxnHeader, _ body: TxnBody, epoch: Int)
 }
 
 /// What a connection hands the state loop.
