@@ -55,6 +55,7 @@ let package = Package(
             name: "swiftzk",
             dependencies: [
                 "ZKProtocol", "ZKServer",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -18,6 +19,36 @@ public final class ZooKeeperServer: Sendable {
         self.logger = logger
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, System.coreCount))
         stateGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    }
+
+    /// The SASL settings: the DIGEST-MD5 users of the JAAS file's server
+    /// section, and the `sasl` ACL scheme when an `authProvider.N` names it.
+    static func applySASL(_ config: ServerConfig, to core: inout CoreConfig) throws {
+        let properties = config.properties
+        if let path = properties["java.security.auth.login.config"], !path.isEmpty {
+            let text: String
+            do {
+                text = try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                throw ServerError.startup("\(path): cannot read the JAAS file named by java.security.auth.login.config: \(error.localizedDescription)")
+            }
+            let systemProperties = Dictionary(uniqueKeysWithValues: properties.map { ("zookeeper." + $0.key, $0.value) })
+            switch JAASConfig.parse(text: text, systemProperties: systemProperties) {
+            case .failure(let error):
+                throw ServerError.startup("\(path): \(error)")
+            case .success(let jaas):
+                let section = properties["sasl.serverconfig"] ?? "Server"
+                if jaas.section(section) != nil {
+                    core.saslUsers = jaas.serverUsers(section: section)
+                }
+            }
+        }
+        let registersSASL = properties.contains { $0.key.hasPrefix("authProvider.") && $0.value == ZooCfgKeys.saslProviderClass }
+        if registersSASL {
+            let systemProperties = Dictionary(uniqueKeysWithValues: properties.map { ("zookeeper." + $0.key, $0.value) })
+            core.saslProvider = SASLAuthProvider(systemProperties: systemProperties)
+        }
+        core.saslSuperPassword = properties["SASLAuthenticationProvider.superPassword"]
     }
 
     /// The core's settings from zoo.cfg.
@@ -63,6 +94,7 @@ public final class ZooKeeperServer: Sendable {
     public func start() async throws -> SocketAddress {
         let clock = ServerClock()
         var coreConfig = Self.coreConfig(config)
+        try Self.applySASL(config, to: &coreConfig)
         coreConfig.sessionSecret = clock.randomBytes(32)
         let core = ServerCore(config: coreConfig, now: clock.now())
         let stateLoop = StateLoop(eventLoop: stateGroup.next(), core: core, clock: clock, log: nil, logger: logger)
@@ -125,6 +157,15 @@ public final class ZooKeeperServer: Sendable {
     }
 }
 
-enum ServerError: Error {
+enum ServerError: Error, CustomStringConvertible {
     case noLocalAddress
+    /// A start-up problem, already phrased for the operator.
+    case startup(String)
+
+    var description: String {
+        switch self {
+        case .noLocalAddress: return "the listener has no local address"
+        case .startup(let message): return message
+        }
+    }
 }

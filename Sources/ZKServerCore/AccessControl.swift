@@ -6,8 +6,8 @@ struct AccessControl: Sendable {
     let providers: AuthProviders
     let skipACL: Bool
 
-    init(superDigest: String?, skipACL: Bool) {
-        providers = AuthProviders(superDigest: superDigest.map { Array($0.utf8) })
+    init(superDigest: String?, skipACL: Bool, sasl: SASLAuthProvider?) {
+        providers = AuthProviders(superDigest: superDigest.map { Array($0.utf8) }, sasl: sasl)
         self.skipACL = skipACL
     }
 

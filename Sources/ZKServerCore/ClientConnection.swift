@@ -11,6 +11,8 @@ public struct ClientConnection: Sendable {
     public var auth: AuthInfo
     /// True once the connection turned out to carry a four-letter word.
     public var isFourLetterWord = false
+    /// Where the connection's SASL exchange stands.
+    var sasl = SASLState.notStarted
     /// Requests waiting behind the connection's unapplied writes, in order.
     var queue: [QueuedRequest] = []
     public var packetsReceived: Int64 = 0

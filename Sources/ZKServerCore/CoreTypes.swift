@@ -16,6 +16,13 @@ public struct CoreConfig: Sendable {
     public var containerCheckIntervalMillis: Int64 = 60000
     public var containerMaxPerMinute = 10000
     public var containerMaxNeverUsedIntervalMillis: Int64 = 0
+    /// SASL DIGEST-MD5 users (the JAAS `Server` section); nil when there is
+    /// no such section, and then SASL requests get an empty OK, as in Apache.
+    public var saslUsers: [String: String]?
+    /// The `sasl` ACL scheme, when an `authProvider.N` registers it.
+    public var saslProvider: SASLAuthProvider?
+    /// `SASLAuthenticationProvider.superPassword`.
+    public var saslSuperPassword: String?
     /// The secret session passwords derive from (see SessionPassword).
     public var sessionSecret: [UInt8] = []
     /// The version string the four-letter words report.

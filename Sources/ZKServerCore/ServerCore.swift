@@ -45,7 +45,7 @@ public struct ServerCore: Sendable {
         for (id, timeout) in recoveredSessions {
             sessions.restore(id: id, timeoutMillis: timeout, secret: config.sessionSecret, now: now)
         }
-        access = AccessControl(superDigest: config.superDigest, skipACL: config.skipACL)
+        access = AccessControl(superDigest: config.superDigest, skipACL: config.skipACL, sasl: config.saslProvider)
         reaper = ContainerReaper(lastCheckNanos: now.monotonicNanos)
     }
 
@@ -188,6 +188,8 @@ public struct ServerCore: Sendable {
             reply(id, xid: xid, err: .ok, actions: &actions)
         case .read(let xid, .auth(let packet)):
             authenticate(id, xid: xid, packet, actions: &actions)
+        case .read(let xid, .sasl(let request)):
+            sasl(id, xid: xid, request, actions: &actions)
         case .read(let xid, let request):
             let requester = Requester(sessionID: sessionID, authIds: connection.auth.ids, clientAddress: connection.address.bytes)
             read(id, xid: xid, request, requester, actions: &actions)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import NIOCore
 import ZKServer
 
 struct ServerCommand: AsyncParsableCommand {
@@ -40,7 +41,8 @@ struct ServerCommand: AsyncParsableCommand {
         logger.warning("durability is not built yet: znodes and sessions are kept in memory only and are lost when the server stops")
         let server = ZooKeeperServer(config: serverConfig, logger: logger)
         let address = try await server.start()
-        logger.info("serving clients on \(address)")
+        let host = address.ipAddress.map { $0.contains(":") ? "[\($0)]" : $0 } ?? "?"
+        logger.info("serving clients on \(host):\(address.port ?? 0)")
         try await server.waitUntilClosed()
     }
 }

@@ -59,6 +59,7 @@ import Testing
         expected.tickTime = 3000
         expected.minSessionTimeout = 6000
         expected.maxSessionTimeout = 60000
+        expected.properties = ["dataDir": scratch.path("data"), "clientPort": "2181"]
         #expect(config == expected)
     }
 

@@ -134,13 +134,13 @@ import Testing
         }
     }
 
-    @Test func anUnreadableFileSaysWhy() throws {
-        guard getuid() != 0 else { return }  // root reads anything
+    @Test func aPathThroughAFileSaysWhy() throws {
+        // Permission errors cannot be provoked as root (CI runs as root), but
+        // a path through a regular file fails for everyone.
         let scratch = try ConfigScratch()
-        let file = try scratch.write("zoo.cfg", Self.base)
-        try FileManager.default.setAttributes([.posixPermissions: 0o000], ofItemAtPath: file)
-        #expect(throws: ConfigError(file: file, message: "cannot read: Permission denied")) {
-            try ServerConfig.load(path: file)
+        let file = try scratch.write("plain", "x")
+        #expect(throws: ConfigError(file: file + "/zoo.cfg", message: "cannot read: Not a directory")) {
+            try ServerConfig.load(path: file + "/zoo.cfg")
         }
     }
 

@@ -84,6 +84,9 @@ public struct ServerConfig: Sendable, Equatable {
     public var reconfigEnabled: Bool
     /// Start-up warnings to log, one string each, already prefixed with where they come from.
     public var warnings: [String]
+    /// Every effective key and value, after overrides (for settings read
+    /// where they are used, such as the SASL ones).
+    public var properties: [String: String] = [:]
 
     /// The settings used when no config file is given: Apache's zoo_sample.cfg
     /// values (tickTime 2000, clientPort 2181) with data in `./swiftzk-data`.

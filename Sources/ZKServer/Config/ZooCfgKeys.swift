@@ -58,6 +58,21 @@ enum ZooCfgKeys {
         "jvm.pause.info-threshold.ms", "jvm.pause.warn-threshold.ms", "jvm.pause.sleep.time.ms",
     ]
 
+    /// The SASL provider's class, as `authProvider.N` names it.
+    static let saslProviderClass = "org.apache.zookeeper.server.auth.SASLAuthenticationProvider"
+
+    /// Keys the SASL (DIGEST-MD5) set-up acts on: the JAAS file, the provider
+    /// registration, and the SASL provider's own properties.
+    static func isSASLKey(_ key: String, value: String) -> Bool {
+        switch key {
+        case "java.security.auth.login.config", "superUser", "letAnySaslUserDoX", "sasl.serverconfig",
+             "SASLAuthenticationProvider.superPassword":
+            return true
+        default:
+            return key.hasPrefix("superUser.") || (key.hasPrefix("authProvider.") && value == saslProviderClass)
+        }
+    }
+
     /// The commands Apache's FourLetterCommands knows; `*` in the whitelist means all of them.
     static let knownFourLetterWords: Set<String> = [
         "conf", "cons", "crst", "dirs", "dump", "envi", "gtmk", "ruok", "stmk",

@@ -57,7 +57,9 @@ struct ZooCfgParser {
         for entry in effective {
             try parser.apply(entry)
         }
-        return try parser.finish(sourceFile: path)
+        var config = try parser.finish(sourceFile: path)
+        for entry in effective { config.properties[entry.key] = entry.value }
+        return config
     }
 
     /// `key=value` from `--set` or `-D`; `zookeeper.` is dropped from the key
@@ -193,6 +195,8 @@ struct ZooCfgParser {
             break  // read by dynamicConfigEntries before any key is applied
         case _ where key.hasPrefix("server."):
             serverEntries.append(entry)  // checked in finish, once multiAddress.enabled is known
+        case _ where ZooCfgKeys.isSASLKey(key, value: entry.value):
+            break  // read from `properties` by the SASL set-up
         default:
             try checkApacheOnly(entry)
             noteNotActedOn(key)

@@ -7,8 +7,9 @@ import ZKProtocol
 /// `zookeeper.DigestAuthenticationProvider.enabled` is false. There is no
 /// `world`, `auth` or `super` provider: `world:anyone` and `auth` are handled
 /// inside fixupACL and checkACL, and `super` is only ever granted by digest
-/// auth against the superDigest. SASL, X.509 and custom
-/// `zookeeper.authProvider.*` classes are not supported.
+/// auth against the superDigest. `sasl` is registered when an
+/// `authProvider.N` names the SASL provider. X.509 and custom provider
+/// classes are not supported.
 public struct AuthProviders: Sendable, Hashable {
     /// `zookeeper.DigestAuthenticationProvider.enabled` (default true).
     public var digestEnabled: Bool
@@ -18,12 +19,16 @@ public struct AuthProviders: Sendable, Hashable {
     /// as `super:lK75jTNcA+U9vtVEw5vB51mj/w4=`. A session whose digest auth
     /// produces exactly this id also gets `super:` (ACLs no longer apply).
     public var superDigest: [UInt8]?
+    /// The `sasl` scheme, when registered.
+    public var sasl: SASLAuthProvider?
 
     /// Apache's defaults: `ip` and `digest` with SHA1, no super user.
-    public init(digestEnabled: Bool = true, digestAlgorithm: DigestAlgorithm = .sha1, superDigest: [UInt8]? = nil) {
+    public init(digestEnabled: Bool = true, digestAlgorithm: DigestAlgorithm = .sha1, superDigest: [UInt8]? = nil,
+                sasl: SASLAuthProvider? = nil) {
         self.digestEnabled = digestEnabled
         self.digestAlgorithm = digestAlgorithm
         self.superDigest = superDigest
+        self.sasl = sasl
     }
 
     /// The registered provider for `scheme`, or nil (ProviderRegistry.getProvider).
@@ -31,6 +36,7 @@ public struct AuthProviders: Sendable, Hashable {
         switch scheme.bytes {
         case AuthNames.ip?: .ip
         case AuthNames.digest? where digestEnabled: .digest
+        case Array(SASLAuthProvider.scheme.utf8)?: sasl.map { .sasl($0) }
         default: nil
         }
     }
@@ -58,7 +64,8 @@ public struct AuthProviders: Sendable, Hashable {
         case .ip?:
             guard let host = IPAddressMatcher.hostAddress(clientAddress) else { return .failure(.authFailed) }
             return .success([Id(scheme: JuteBytes(AuthNames.ip), id: JuteBytes(host))])
-        case nil:
+        case .sasl?, nil:
+            // SASL runs over its own opcode; as an auth packet it always fails.
             return .failure(.authFailed)
         }
     }
@@ -71,6 +78,8 @@ public enum AuthProvider: Sendable, Hashable {
     case digest
     /// IPAuthenticationProvider.
     case ip
+    /// SASLAuthenticationProvider.
+    case sasl(SASLAuthProvider)
 
     /// Whether ids of this scheme stand for an authenticated identity, and so
     /// are what an `auth` ACL expands to. `digest` is; `ip` is not.
@@ -78,6 +87,7 @@ public enum AuthProvider: Sendable, Hashable {
         switch self {
         case .digest: true
         case .ip: false
+        case .sasl(let provider): provider.isAuthenticated
         }
     }
 
@@ -86,6 +96,7 @@ public enum AuthProvider: Sendable, Hashable {
         switch self {
         case .digest: DigestAuth.isValidId(id)
         case .ip: IPAddressMatcher.isValid(aclId: id)
+        case .sasl(let provider): provider.isValid(aclId: id)
         }
     }
 
@@ -95,6 +106,7 @@ public enum AuthProvider: Sendable, Hashable {
         switch self {
         case .digest: sessionId == aclId
         case .ip: IPAddressMatcher.matches(sessionId: sessionId, aclExpr: aclId)
+        case .sasl(let provider): provider.matches(sessionId: sessionId, aclId: aclId)
         }
     }
 
@@ -103,7 +115,7 @@ public enum AuthProvider: Sendable, Hashable {
     public func userName(ofId id: [UInt8]) -> [UInt8] {
         switch self {
         case .digest: DigestAuth.userName(ofId: id)
-        case .ip: id
+        case .ip, .sasl: id
         }
     }
 }
