@@ -140,15 +140,16 @@ public struct ServerCore: Sendable {
         case .success(let decoded):
             request = decoded
         case .failure(.unknownOpCode):
-            deferOrRun(id, .error(xid: xid, err: .unimplemented), actions: &actions)
+            // Apache answers ZUNIMPLEMENTED and then closes the connection.
+            deferOrRun(id, .error(xid: xid, err: .unimplemented, close: true), actions: &actions)
             return
         case .failure:
-            deferOrRun(id, .error(xid: xid, err: .marshallingError), actions: &actions)
+            deferOrRun(id, .error(xid: xid, err: .marshallingError, close: false), actions: &actions)
             return
         }
         if isWrite(request) && !logAvailable {
             // Nothing can be made durable: refuse, in order, without a zxid.
-            deferOrRun(id, .error(xid: xid, err: .systemError), actions: &actions)
+            deferOrRun(id, .error(xid: xid, err: .systemError, close: false), actions: &actions)
         } else if isWrite(request) {
             // Writes are prepared at once, even behind unapplied ones: the
             // pending changes make each see the state the earlier leave.
@@ -182,10 +183,12 @@ public struct ServerCore: Sendable {
     mutating func runQueued(_ id: ConnectionID, _ item: QueuedRequest, actions: inout [CoreAction]) {
         guard let connection = connections[id], let sessionID = connection.sessionID else { return }
         switch item {
-        case .error(let xid, let err):
+        case .error(let xid, let err, let close):
             reply(id, xid: xid, err: err, actions: &actions)
-        case .read(let xid, .ping):
-            reply(id, xid: xid, err: .ok, actions: &actions)
+            if close { actions.append(.close(id, reason: "unknown operation (xid \(xid))")) }
+        case .read(_, .ping):
+            // Apache answers every ping with the ping xid, whatever was sent.
+            reply(id, xid: SpecialXid.ping, err: .ok, actions: &actions)
         case .read(let xid, .auth(let packet)):
             authenticate(id, xid: xid, packet, actions: &actions)
         case .read(let xid, .sasl(let request)):
@@ -266,8 +269,9 @@ enum QueuedRequest: Sendable {
     /// A write handed to the log; its reply goes when this zxid applies.
     case write(Int64)
     case read(xid: Int32, ZKRequest)
-    /// A request answered with just an error (unknown or malformed).
-    case error(xid: Int32, err: ZKError)
+    /// A request answered with just an error (unknown or malformed), after
+    /// which the connection may close.
+    case error(xid: Int32, err: ZKError, close: Bool)
 }
 
 /// Who waits for a logged transaction.
