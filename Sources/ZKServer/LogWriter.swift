@@ -17,6 +17,8 @@ protocol LogFiles {
     mutating func discardUncommitted() throws
     /// Checks that the log directory can be written again (after disk full).
     func probe() throws
+    /// Bytes in the current file.
+    var currentSize: Int64 { get }
 }
 
 /// The transaction log thread: group commit (one fsync for everything queued
@@ -50,22 +52,36 @@ final class LogWriter: TransactionLogSink, @unchecked Sendable {
     /// Set once, before the first append.
     private let loop = NIOLockedValueBox<StateLoop?>(nil)
     /// Called on the writer thread after each roll, with the last durable zxid.
-    private let onRoll: @Sendable (Int64) -> Void
+    private let onRoll = NIOLockedValueBox<(@Sendable (Int64) -> Void)?>(nil)
 
-    init(files: any LogFiles, lastZxid: Int64, snapCount: Int, forceSync: Bool, logger: Logger,
-         onRoll: @escaping @Sendable (Int64) -> Void) {
+    private let snapSizeLimit: Int64
+    private var rollAfterBytes: Int64 = 0
+
+    init(files: any LogFiles, lastZxid: Int64, snapCount: Int, snapSizeLimitBytes: Int64, forceSync: Bool,
+         logger: Logger) {
         self.files = files
         self.lastDurableZxid = lastZxid
         self.snapCount = max(snapCount, 2)
+        self.snapSizeLimit = snapSizeLimitBytes
         self.forceSync = forceSync
         self.logger = logger
-        self.onRoll = onRoll
         rollAfter = 0
         rollAfter = nextRollThreshold()
+        rollAfterBytes = nextSizeThreshold()
     }
 
-    func start(reportingTo stateLoop: StateLoop) {
+    /// Apache also snapshots once the log passes half of snapSizeLimitInKb
+    /// plus a random part of the other half; 0 or less turns that off.
+    private func nextSizeThreshold() -> Int64 {
+        guard snapSizeLimit > 0 else { return .max }
+        return snapSizeLimit / 2 + Int64.random(in: 0..<max(snapSizeLimit / 2, 1), using: &generator)
+    }
+
+    /// Starts the thread. `onRoll` runs on it after each roll (to take a
+    /// snapshot), with the last durable zxid.
+    func start(reportingTo stateLoop: StateLoop, onRoll: @escaping @Sendable (Int64) -> Void) {
         loop.withLockedValue { $0 = stateLoop }
+        self.onRoll.withLockedValue { $0 = onRoll }
         let thread = Thread { [self] in run() }
         thread.name = "swiftzk-log"
         self.thread.withLockedValue { $0 = thread }
@@ -120,12 +136,13 @@ final class LogWriter: TransactionLogSink, @unchecked Sendable {
         lastDurableZxid = last.header.zxid
         loop.withLockedValue { $0 }?.durable(upTo: lastDurableZxid)
         sinceRoll += live.count
-        if sinceRoll >= rollAfter {
+        if sinceRoll >= rollAfter || files.currentSize >= rollAfterBytes {
             sinceRoll = 0
             rollAfter = nextRollThreshold()
+            rollAfterBytes = nextSizeThreshold()
             do {
                 try files.roll()
-                onRoll(lastDurableZxid)
+                onRoll.withLockedValue { $0 }?(lastDurableZxid)
             } catch {
                 logger.error("cannot roll the transaction log: \(error)")
             }

@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 import ZKProtocol
 import ZKServerCore
+import ZKStorage
 
 /// The standalone server: listeners, connections and the state loop.
 public final class ZooKeeperServer: Sendable {
@@ -13,6 +14,7 @@ public final class ZooKeeperServer: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let stateGroup: MultiThreadedEventLoopGroup
     private let listener: NIOLockedValueBox<Channel?> = NIOLockedValueBox(nil)
+    private let logWriter: NIOLockedValueBox<LogWriter?> = NIOLockedValueBox(nil)
 
     public init(config: ServerConfig, logger: Logger) {
         self.config = config
@@ -95,9 +97,28 @@ public final class ZooKeeperServer: Sendable {
         let clock = ServerClock()
         var coreConfig = Self.coreConfig(config)
         try Self.applySASL(config, to: &coreConfig)
-        coreConfig.sessionSecret = clock.randomBytes(32)
-        let core = ServerCore(config: coreConfig, now: clock.now())
-        let stateLoop = StateLoop(eventLoop: stateGroup.next(), core: core, clock: clock, log: nil, logger: logger)
+        let (directory, state) = try Persistence.recover(config, logger: logger)
+        coreConfig.sessionSecret = try Persistence.sessionSecret(dataDir: config.dataDir) { clock.randomBytes(32) }
+        let core = ServerCore(config: coreConfig, now: clock.now(), tree: state.tree, recoveredSessions: state.sessions)
+        let forceSync = (config.properties["forceSync"] ?? "yes") != "no"
+        if !forceSync {
+            logger.warning("forceSync=no: writes are acknowledged before they reach the disk and can be lost on power failure")
+        }
+        let logWriter = LogWriter(
+            files: DiskLog(directory: directory, options: TxnLogWriter.Options(
+                preAllocSize: Int64(config.preAllocSizeKB) * 1024, forceSync: forceSync)),
+            lastZxid: state.lastZxid, snapCount: config.snapCount,
+            snapSizeLimitBytes: Int64(config.snapSizeLimitInKb) * 1024, forceSync: forceSync, logger: logger)
+        let stateLoop = StateLoop(eventLoop: stateGroup.next(), core: core, clock: clock, log: logWriter, logger: logger)
+        let snapshotter = Snapshotter(directory: directory, snapRetainCount: config.snapRetainCount, logger: logger)
+        logWriter.start(reportingTo: stateLoop) { _ in
+            stateLoop.snapshot { tree, sessions in snapshotter.write(tree: tree, sessions: sessions) }
+        }
+        self.logWriter.withLockedValue { $0 = logWriter }
+        if config.purgeIntervalHours > 0 {
+            let interval = TimeAmount.hours(Int64(config.purgeIntervalHours))
+            stateLoop.eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: interval) { _ in snapshotter.purge() }
+        }
         // Expiry is checked often enough that a session outlives its timeout
         // by at most a few tens of milliseconds.
         stateLoop.startTicking(every: .milliseconds(25))
@@ -154,6 +175,7 @@ public final class ZooKeeperServer: Sendable {
         }
         try await group.shutdownGracefully()
         try await stateGroup.shutdownGracefully()
+        logWriter.withLockedValue { $0 }?.stop()
     }
 }
 

@@ -1,6 +1,7 @@
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
+import ZKDataTree
 import ZKProtocol
 import ZKServerCore
 
@@ -69,6 +70,15 @@ final class StateLoop: @unchecked Sendable {
                 }
             }
             perform(actions)
+        }
+    }
+
+    /// Hands a point-in-time copy of the tree and the sessions (id →
+    /// timeout) to `body`, from the state loop. The copy is O(1).
+    func snapshot(_ body: @escaping @Sendable (DataTree, [Int64: Int32]) -> Void) {
+        eventLoop.execute { [self] in
+            let sessions = core.sessions.sessions.mapValues(\.timeoutMillis)
+            body(core.tree, sessions)
         }
     }
 

@@ -38,7 +38,6 @@ struct ServerCommand: AsyncParsableCommand {
         for warning in serverConfig.warnings {
             logger.warning("\(warning)")
         }
-        logger.warning("durability is not built yet: znodes and sessions are kept in memory only and are lost when the server stops")
         let server = ZooKeeperServer(config: serverConfig, logger: logger)
         let address = try await server.start()
         let host = address.ipAddress.map { $0.contains(":") ? "[\($0)]" : $0 } ?? "?"

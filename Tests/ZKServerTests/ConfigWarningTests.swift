@@ -34,7 +34,7 @@ import Testing
             "\(scratch.path("zoo.cfg")): accepted but not acted on yet: secureClientPort, ssl.keyStore.location, "
                 + "quorum.auth.enableSasl, electionAlg, peerType, metricsProvider.className, "
                 + "metricsProvider.httpPort, serverCnxnFactory, netty.server.outstandingHandshake.limit, "
-                + "jvm.pause.monitor, admin.serverPort, autopurge.purgeInterval, localSessionsEnabled, "
+                + "jvm.pause.monitor, admin.serverPort, localSessionsEnabled, "
                 + "clientPortListenBacklog, someNewKeyFrom3_10",
         ])
     }

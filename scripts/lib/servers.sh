@@ -199,3 +199,111 @@ stop_all() {
     SERVERS_STARTED=()
     return 0
 }
+
+# ---------------------------------------------------------------------------
+# Additions for the durability scripts (scripts/interop/crash-loop,
+# scripts/interop/disk-full).  They keep DIR/data between starts, so the
+# same DIR can be started, killed and started again (on a new port if need
+# be) to test recovery:
+#
+#   start_apache_cfg  PORT DIR [KEY=VALUE...]   # write_zoo_cfg + extra lines
+#   start_swiftzk_cfg PORT DIR [KEY=VALUE...]
+#   crash_server DIR                            # SIGKILL, no grace
+#
+# The extra KEY=VALUE lines must be keys write_zoo_cfg does not write (e.g.
+# snapCount, preAllocSize, autopurge.purgeInterval).  To put the dataDir
+# elsewhere (a small tmpfs, say), make DIR/data a symlink to it first:
+# write_zoo_cfg's `mkdir -p DIR/data` leaves an existing symlink alone.
+
+# write_zoo_cfg_extra PORT DIR [KEY=VALUE...]: write_zoo_cfg, then the extra
+# lines appended in order.
+write_zoo_cfg_extra() {
+    local port=$1 dir=$2 kv
+    shift 2
+    write_zoo_cfg "$port" "$dir" || return 1
+    for kv in "$@"; do
+        case $kv in
+            ?*=*) printf '%s\n' "$kv" >> "$dir/zoo.cfg" || return 1 ;;
+            *) servers_log "write_zoo_cfg_extra: '$kv' is not KEY=VALUE"; return 1 ;;
+        esac
+    done
+}
+
+# launch_server NAME PORT DIR -- command...: start_server without writing
+# DIR/zoo.cfg (it must exist).  The server's output is appended to
+# DIR/server.log, so a log survives restarts.
+launch_server() {
+    local name=$1 port=$2 dir=$3
+    shift 4
+    if [ ! -f "$dir/zoo.cfg" ]; then
+        servers_log "$name: $dir/zoo.cfg does not exist"
+        return 1
+    fi
+    if port_in_use "$port"; then
+        servers_log "$name: port $port is already in use"
+        return 1
+    fi
+    printf '=== %(%F %T)T launch %s on port %s\n' -1 "$name" "$port" >> "$dir/server.log"
+    "$@" < /dev/null >> "$dir/server.log" 2>&1 &
+    echo $! > "$dir/server.pid"
+    SERVERS_STARTED+=("$dir")
+    wait_imok "$port" "$dir" "$name"
+}
+
+# apache_server_exec DIR: replaces the calling (sub)shell with Apache's
+# server on DIR/zoo.cfg -- the command start_apache runs.
+apache_server_exec() {
+    # shellcheck disable=SC2086  # ZK_SERVER_JVMFLAGS is a list of flags
+    exec java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+        -Dorg.slf4j.simpleLogger.defaultLogLevel=info \
+        -Dorg.slf4j.simpleLogger.showDateTime=true \
+        ${ZK_SERVER_JVMFLAGS:-} \
+        -cp "$ZK_SERVER_CP" \
+        org.apache.zookeeper.server.ZooKeeperServerMain "$1/zoo.cfg"
+}
+
+# start_apache_cfg PORT DIR [KEY=VALUE...]: start_apache with extra cfg lines;
+# keeps DIR/data (a restart recovers from it).
+start_apache_cfg() {
+    local port=$1 dir=$2
+    shift 2
+    mkdir -p "$dir" || return 1
+    write_zoo_cfg_extra "$port" "$dir" "$@" || return 1
+    launch_server apache "$port" "$dir" -- apache_server_exec "$dir"
+}
+
+# start_swiftzk_cfg PORT DIR [KEY=VALUE...]: start_swiftzk with extra cfg
+# lines; keeps DIR/data (a restart recovers from it).
+start_swiftzk_cfg() {
+    local port=$1 dir=$2 bin=${SWIFTZK:-$SERVERS_REPO/.build/debug/swiftzk}
+    shift 2
+    mkdir -p "$dir" || return 1
+    if [ ! -x "$bin" ]; then
+        servers_log "swiftzk binary not found at $bin (run 'swift build' or set SWIFTZK)"
+        return 1
+    fi
+    write_zoo_cfg_extra "$port" "$dir" "$@" || return 1
+    launch_server swiftzk "$port" "$dir" -- "$bin" server "$dir/zoo.cfg"
+}
+
+# crash_server DIR: SIGKILL the server at once (no SIGTERM first) and wait,
+# up to 10 s, until it is gone.  Quiet and successful if it is not running;
+# fails if it outlives the wait.
+crash_server() {
+    local dir=$1 pid i
+    [ -f "$dir/server.pid" ] || return 0
+    pid=$(cat "$dir/server.pid")
+    rm -f "$dir/server.pid"
+    [ -n "$pid" ] && pid_alive "$pid" || return 0
+    kill -KILL "$pid" 2>/dev/null
+    for ((i = 0; i < 200; i++)); do
+        pid_alive "$pid" || break
+        sleep 0.05
+    done
+    wait "$pid" 2>/dev/null
+    if pid_alive "$pid"; then
+        servers_log "pid $pid ($dir) still alive 10 s after SIGKILL"
+        return 1
+    fi
+    return 0
+}

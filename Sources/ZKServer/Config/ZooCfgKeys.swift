@@ -8,7 +8,9 @@ enum ZooCfgKeys {
     /// Keys that set a `ServerConfig` field the server uses. They raise no warning.
     static let actedOn: [String] = [
         "tickTime", "initLimit", "syncLimit",
-        "dataDir",
+        "dataDir", "dataLogDir",
+        "snapCount", "snapSizeLimitInKb", "preAllocSize", "forceSync",
+        "autopurge.snapRetainCount", "autopurge.purgeInterval",
         "clientPort", "clientPortAddress",
         "maxClientCnxns", "minSessionTimeout", "maxSessionTimeout",
         "4lw.commands.whitelist",
@@ -28,12 +30,9 @@ enum ZooCfgKeys {
     /// feature lands.
     static let storedNotActedOn: Set<String> = [
         "secureClientPort", "secureClientPortAddress",
-        // Durability (transaction log and snapshots) is not built yet.
-        "dataLogDir", "snapCount", "snapSizeLimitInKb", "preAllocSize",
         // No request throttling and no read-only mode yet.
         "globalOutstandingLimit", "readonlymode.enabled",
         "admin.enableServer", "admin.serverAddress", "admin.serverPort",
-        "autopurge.snapRetainCount", "autopurge.purgeInterval",
     ]
 
     /// Keys QuorumPeerConfig.parseProperties parses with `parseBoolean`

@@ -189,6 +189,9 @@ struct ZooCfgParser {
             config.containerMaxNeverUsedIntervalMs = try integer(entry, .decodeLong, 0..., "a non-negative integer in milliseconds (0 means never)")
         case "standaloneEnabled":
             config.standaloneEnabled = try boolean(entry)
+        case "forceSync":
+            // Apache's zookeeper.forceSync: "no" turns fsync off, anything else keeps it.
+            break
         case "reconfigEnabled":
             config.reconfigEnabled = try boolean(entry)
         case "dynamicConfigFile":

@@ -1,0 +1,68 @@
+import ZKDataTree
+import ZKProtocol
+
+/// The content of a snapshot file: sessions, the tree and the trailers.
+public struct Snapshot: Sendable {
+    /// The zxid in the file name: the last transaction applied when the
+    /// snapshot was started. Recovery replays the log after it.
+    public var zxid: Int64
+    /// The header as found ("ZKSN", version 2, dbid -1 from Apache).
+    public var fileHeader: FileHeader
+    /// Session id → timeout in milliseconds.
+    public var sessions: [Int64: Int32]
+    /// The tree; its `lastProcessedZxid` is `zxid`.
+    public var tree: DataTree
+    /// The ZxidDigest trailer (3.6+, `zookeeper.digest.enabled`), if present.
+    public var digest: SnapshotDigest?
+    /// The lastProcessedZxid trailer (3.9+,
+    /// `zookeeper.serializeLastProcessedZxid.enabled`), if present.
+    public var lastProcessedZxid: Int64?
+
+    /// A snapshot from its parts.
+    public init(zxid: Int64, fileHeader: FileHeader, sessions: [Int64: Int32], tree: DataTree,
+                digest: SnapshotDigest? = nil, lastProcessedZxid: Int64? = nil) {
+        self.zxid = zxid
+        self.fileHeader = fileHeader
+        self.sessions = sessions
+        self.tree = tree
+        self.digest = digest
+        self.lastProcessedZxid = lastProcessedZxid
+    }
+}
+
+/// Apache's DataTree.ZxidDigest: the tree digest as of transaction `zxid`.
+/// A fuzzy snapshot's digest can be for a zxid after the file name's;
+/// zxid 0 means "no digest" (Apache writes that when it has none).
+public struct SnapshotDigest: Hashable, Sendable {
+    /// The transaction the digest is for; 0 for none.
+    public var zxid: Int64
+    /// DigestCalculator's version (2 since 3.6).
+    public var version: Int32
+    /// The tree digest (see `TreeDigest`).
+    public var digest: Int64
+
+    /// A digest for `zxid`.
+    public init(zxid: Int64, version: Int32 = TreeDigest.version, digest: Int64) {
+        self.zxid = zxid
+        self.version = version
+        self.digest = digest
+    }
+}
+
+/// How snapshots are written.
+public struct SnapshotOptions: Sendable {
+    /// Write the ZxidDigest trailer (`zookeeper.digest.enabled`, default true).
+    public var digestEnabled: Bool
+    /// Write the lastProcessedZxid trailer, as Apache 3.9 does by default
+    /// (`zookeeper.serializeLastProcessedZxid.enabled`). 3.8 ignores it.
+    public var serializeLastProcessedZxid: Bool
+    /// fsync the file before it is renamed into place.
+    public var fsync: Bool
+
+    /// Apache 3.9's defaults: both trailers, fsync.
+    public init(digestEnabled: Bool = true, serializeLastProcessedZxid: Bool = true, fsync: Bool = true) {
+        self.digestEnabled = digestEnabled
+        self.serializeLastProcessedZxid = serializeLastProcessedZxid
+        self.fsync = fsync
+    }
+}
