@@ -54,8 +54,9 @@ let package = Package(
         .executableTarget(
             name: "swiftzk",
             dependencies: [
-                "ZKProtocol", "ZKServer",
+                "ZKProtocol", "ZKDataTree", "ZKServer", "ZKStorage",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
