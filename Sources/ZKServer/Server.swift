@@ -65,6 +65,7 @@ public final class ZooKeeperServer: Sendable {
         core.skipACL = config.skipACL
         core.reconfigEnabled = config.reconfigEnabled
         core.maxClientConnectionsPerHost = config.maxClientCnxns
+        core.enforceQuota = config.properties["enforceQuota"].map { $0.lowercased() == "true" } ?? false
         core.containerCheckIntervalMillis = Int64(config.containerCheckIntervalMs)
         core.containerMaxPerMinute = config.containerMaxPerMinute
         core.containerMaxNeverUsedIntervalMillis = Int64(config.containerMaxNeverUsedIntervalMs)

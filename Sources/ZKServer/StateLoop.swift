@@ -157,6 +157,8 @@ final class StateLoop: @unchecked Sendable {
                 }
             case .log:
                 break
+            case .warn(let message):
+                logger.warning("\(message)")
             }
     }
 

@@ -11,6 +11,8 @@ public struct CoreConfig: Sendable {
     public var superDigest: String?
     public var skipACL = false
     public var reconfigEnabled = false
+    /// `enforceQuota`: check quotas on writes (off by default, as in Apache).
+    public var enforceQuota = false
     /// `maxClientCnxns`: connections allowed from one IP address; 0 means no limit.
     public var maxClientConnectionsPerHost = 60
     public var containerCheckIntervalMillis: Int64 = 60000
@@ -67,4 +69,6 @@ public enum CoreAction: Sendable, Equatable {
     case close(ConnectionID, reason: String)
     /// Make this transaction durable, then call `durable(upTo:)`.
     case log(TxnHeader, TxnBody)
+    /// Write this to the server log as a warning.
+    case warn(String)
 }

@@ -85,6 +85,16 @@ struct Preparer {
     let zxid: Int64
     let time: Int64
     let extendedTypesEnabled: Bool
+    /// `enforceQuota`: check quotas on create and setData.
+    var enforceQuota = false
+
+    /// Throws quotaExceeded when a hard quota would be passed.
+    private func checkQuota(_ path: [UInt8], bytesDiff: Int64, countDiff: Int64) throws(ZKError) {
+        guard enforceQuota else { return }
+        if case .hard = QuotaCheck.evaluate(path: path, bytesDiff: bytesDiff, countDiff: countDiff, tree: tree) {
+            throw .quotaExceeded
+        }
+    }
 
     func create(_ opCode: OpCode, path rawPath: JuteBytes, data: JuteBytes, acl: [ACL]?, flags: Int32, ttl: Int64,
                 pending: inout PendingChanges) throws(ZKError) -> TxnBody {
@@ -108,6 +118,7 @@ struct Preparer {
         guard ZNodePath.isValid(path) else { throw .badArguments }
         if pending.record(path, in: tree) != nil { throw .nodeExists }
         if case .session = tree.ephemeralOwnerType(parent.stat.ephemeralOwner) { throw .noChildrenForEphemerals }
+        try checkQuota(path, bytesDiff: Int64(data.count), countDiff: 1)
         let newCVersion = parent.stat.cversion &+ 1
         let body: TxnBody
         let owner: Int64
@@ -182,6 +193,8 @@ struct Preparer {
         guard ZNodePath.isValid(path) else { throw .badArguments }
         guard var node = pending.record(path, in: tree) else { throw .noNode }
         try access.check(node.acl, .write, requester)
+        let oldBytes = Int64(tree.node(path)?.data.count ?? 0)
+        try checkQuota(path, bytesDiff: Int64(data.count) - oldBytes, countDiff: 0)
         let newVersion = try Self.nextVersion(node.stat.version, expected: version)
         node.stat.version = newVersion
         node.stat.mtime = time

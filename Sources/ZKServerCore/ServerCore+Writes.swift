@@ -10,7 +10,7 @@ extension ServerCore {
 
     func makePreparer(_ requester: Requester, header: TxnHeader) -> Preparer {
         Preparer(tree: tree, access: access, requester: requester, zxid: header.zxid, time: header.time,
-                 extendedTypesEnabled: config.extendedTypesEnabled)
+                 extendedTypesEnabled: config.extendedTypesEnabled, enforceQuota: config.enforceQuota)
     }
 
     /// Hands a transaction to the log.
@@ -39,6 +39,7 @@ extension ServerCore {
             header.type = .error
             body = .error(ErrorTxn(err: error))
         }
+        if config.enforceQuota { warnQuota(request, actions: &actions) }
         log(header, body, origin: .request(id, xid: xid, opCode: request.opCode), actions: &actions)
         return header.zxid
     }
@@ -107,6 +108,26 @@ extension ServerCore {
         }
         if !failed { pending = local }
         return .multi(MultiTxn(txns: txns))
+    }
+
+    /// Apache logs a quota passed (soft, or hard and refused) on every write.
+    private func warnQuota(_ request: ZKRequest, actions: inout [CoreAction]) {
+        let check: QuotaCheck
+        switch request {
+        case .create(let r), .create2(let r), .createContainer(let r):
+            check = QuotaCheck.evaluate(path: r.path.bytesOrEmpty, bytesDiff: Int64(r.data.count), countDiff: 1, tree: tree)
+        case .createTTL(let r):
+            check = QuotaCheck.evaluate(path: r.path.bytesOrEmpty, bytesDiff: Int64(r.data.count), countDiff: 1, tree: tree)
+        case .setData(let r):
+            let old = Int64(tree.node(r.path.bytesOrEmpty)?.data.count ?? 0)
+            check = QuotaCheck.evaluate(path: r.path.bytesOrEmpty, bytesDiff: Int64(r.data.count) - old, countDiff: 0, tree: tree)
+        default:
+            return
+        }
+        switch check {
+        case .withinLimits: break
+        case .soft(let message), .hard(let message): actions.append(.warn(message))
+        }
     }
 
     /// Logs the end of a session: its ephemerals (with those still pending)

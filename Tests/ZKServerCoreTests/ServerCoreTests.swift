@@ -343,6 +343,28 @@ struct ServerCoreTests {
         #expect(h.send(1, create("/again"))?.header.err == .ok)
     }
 
+    @Test func quotasAreEnforcedOnlyWhenAskedAsInApache() throws {
+        for enforce in [false, true] {
+            // What zkCli's setquota writes: limits, then stats (which count
+            // the quota'd node itself). /soft has a soft count of 1, /hard a
+            // hard count of 2 (Apache checks the hard limit when one is set).
+            var h = CoreHarness { $0.enforceQuota = enforce }
+            h.connect(1)
+            for (name, limits) in [("soft", "count=1,bytes=-1"), ("hard", "count=-1,bytes=-1=;countHardLimit=2")] {
+                h.send(1, create("/\(name)"))
+                h.send(1, create("/zookeeper/quota/\(name)"))
+                h.send(1, create("/zookeeper/quota/\(name)/zookeeper_limits", limits))
+                h.send(1, create("/zookeeper/quota/\(name)/zookeeper_stats", "count=0,bytes=0"))
+            }
+            #expect(h.send(1, create("/soft/a"))?.header.err == .ok)
+            let warned = h.actions.contains { if case .warn = $0 { return true }; return false }
+            #expect(warned == enforce, "a soft limit passed is logged, only with enforceQuota")
+            #expect(h.send(1, create("/hard/a"))?.header.err == .ok)
+            #expect(h.send(1, create("/hard/b"))?.header.err == (enforce ? .quotaExceeded : .ok),
+                    "a hard limit refuses, only with enforceQuota")
+        }
+    }
+
     @Test func connectionsPerHostAreLimited() {
         var h = CoreHarness { $0.maxClientConnectionsPerHost = 2 }
         h.connect(1)
