@@ -1,4 +1,6 @@
+import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import ZKProtocol
 import ZKServerCore
@@ -27,6 +29,8 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var phase = Phase.fresh
     private var inbound = ByteBuffer()
     private var batch: [InboundEvent] = []
+    private var stmkMask: Int64?
+    private var sessionlessTimer: Scheduled<Void>?
 
     init(id: ConnectionID, stateLoop: StateLoop, settings: ConnectionSettings, logger: Logger) {
         self.id = id
@@ -38,10 +42,22 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
     func channelActive(context: ChannelHandlerContext) {
         let address = ClientAddress(context.channel.remoteAddress)
         stateLoop.opened(id, channel: context.channel, address: address)
+        // A connection that never sends its ConnectRequest is closed after
+        // sessionlessCnxnTimeout.
+        if settings.sessionlessTimeoutMillis > 0 {
+            let channel = context.channel
+            let logger = self.logger
+            let id = self.id
+            sessionlessTimer = context.eventLoop.scheduleTask(in: .milliseconds(settings.sessionlessTimeoutMillis)) {
+                logger.info("closing connection \(id) from \(address.display): no ConnectRequest within sessionlessCnxnTimeout")
+                channel.close(promise: nil)
+            }
+        }
         context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        sessionlessTimer?.cancel()
         stateLoop.closed(id)
         context.fireChannelInactive()
     }
@@ -83,6 +99,11 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
         if phase == .fresh {
             guard let first = inbound.getBytes(at: inbound.readerIndex, length: 4) else { return }
             if let word = FourLetterWord(firstBytes: first) {
+                sessionlessTimer?.cancel()
+                if word == .stmk {
+                    guard inbound.readableBytes >= 12 else { return }
+                    stmkMask = inbound.getInteger(at: inbound.readerIndex + 4, as: Int64.self)
+                }
                 phase = .done
                 inbound.clear()
                 answer(word, context: context)
@@ -96,6 +117,8 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
                 let request = try ConnectRequest(decoding: frame)
                 batch.append(.connect(request))
                 phase = .established
+                sessionlessTimer?.cancel()
+                sessionlessTimer = nil
             } else {
                 var reader = JuteReader(frame)
                 let header = try RequestHeader(from: &reader)
@@ -135,9 +158,16 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
             case .isro: reply = channel.eventLoop.makeSucceededFuture("rw")
             case .envi: reply = channel.eventLoop.makeSucceededFuture(EnvironmentText.make(version: settings.versionString))
             case .conf: reply = channel.eventLoop.makeSucceededFuture(settings.confText)
-            case .srvr: reply = stateLoop.statusText(id, withClients: false)
-            case .stat: reply = stateLoop.statusText(id, withClients: true)
-            default: reply = channel.eventLoop.makeSucceededFuture("\(word.rawValue) is not yet supported by SwiftZK.\n")
+            case .dirs: reply = channel.eventLoop.makeSucceededFuture(settings.directorySizes())
+            case .hash: reply = channel.eventLoop.makeSucceededFuture("")
+            case .gtmk: reply = channel.eventLoop.makeSucceededFuture("\(traceMask.withLockedValue { $0 })")
+            case .stmk:
+                // The mask follows the word as an 8-byte integer.
+                let mask = stmkMask ?? traceMask.withLockedValue { $0 }
+                traceMask.withLockedValue { $0 = mask }
+                reply = channel.eventLoop.makeSucceededFuture("\(mask)")
+            default:
+                reply = stateLoop.fourLetterText(id, word, process: settings.processFigures())
             }
         }
         reply.hop(to: channel.eventLoop).whenComplete { result in
@@ -149,13 +179,50 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 }
 
+/// The trace mask `gtmk` and `stmk` read and set (Apache's default text
+/// trace level: requests, server packets, sessions and warnings).
+let traceMask = NIOLockedValueBox<Int64>(306)
+
 /// The per-connection settings from zoo.cfg.
 struct ConnectionSettings: Sendable {
+
+    /// `dirs`: bytes in the data and log directories.
+    func directorySizes() -> String {
+        "datadir_size: \(Self.size(of: dataDir + "/version-2"))\nlogdir_size: \(Self.size(of: dataLogDir + "/version-2"))\n"
+    }
+
+    static func size(of directory: String) -> Int64 {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.reduce(0) { total, name in
+            let attributes = try? FileManager.default.attributesOfItem(atPath: directory + "/" + name)
+            return total + ((attributes?[.size] as? NSNumber)?.int64Value ?? 0)
+        }
+    }
+
+    /// The process figures `mntr` adds to the core's.
+    func processFigures() -> [(String, String)] {
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd"))?.count ?? 0
+        var limit = rlimit()
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        let uptime = ServerClock.wallMillis() - startedWallMillis
+        return [
+            ("zk_open_file_descriptor_count", "\(open)"),
+            ("zk_max_file_descriptor_count", "\(limit.rlim_cur)"),
+            ("zk_uptime", "\(uptime)"),
+            ("zk_data_dir_size", "\(Self.size(of: dataDir + "/version-2"))"),
+        ]
+    }
+
     var maxBufferBytes: Int
     var fourLetterWords: Set<String>
     var versionString: String
     /// The answer to `conf`.
     var confText: String
+    /// `sessionlessCnxnTimeout` in ms; 0 turns it off.
+    var sessionlessTimeoutMillis: Int64
+    var dataDir: String
+    var dataLogDir: String
+    var startedWallMillis: Int64
 }
 
 extension ClientAddress {

@@ -65,6 +65,7 @@ public final class ZooKeeperServer: Sendable {
         core.skipACL = config.skipACL
         core.reconfigEnabled = config.reconfigEnabled
         core.maxClientConnectionsPerHost = config.maxClientCnxns
+        core.maxConnections = config.properties["maxCnxns"].flatMap { Int($0) } ?? 0
         core.enforceQuota = config.properties["enforceQuota"].map { $0.lowercased() == "true" } ?? false
         core.containerCheckIntervalMillis = Int64(config.containerCheckIntervalMs)
         core.containerMaxPerMinute = config.containerMaxPerMinute
@@ -125,14 +126,18 @@ public final class ZooKeeperServer: Sendable {
         stateLoop.startTicking(every: .milliseconds(25))
         let settings = ConnectionSettings(
             maxBufferBytes: config.juteMaxBuffer, fourLetterWords: config.fourLetterWords,
-            versionString: core.config.versionString, confText: Self.confText(config))
+            versionString: core.config.versionString, confText: Self.confText(config),
+            sessionlessTimeoutMillis: Int64(config.properties["sessionlessCnxnTimeout"].flatMap { Int64($0) } ?? 10000),
+            dataDir: config.dataDir, dataLogDir: config.dataLogDir, startedWallMillis: ServerClock.wallMillis())
         let nextID = NIOLockedValueBox<ConnectionID>(0)
+        let keepAlive = KeepAlive(config)
         let logger = self.logger
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .childChannelOption(.socketOption(.so_keepalive), value: keepAlive.enabled ? 1 : 0)
             .childChannelInitializer { channel in
                 let id = nextID.withLockedValue { value -> ConnectionID in
                     value += 1
@@ -140,6 +145,7 @@ public final class ZooKeeperServer: Sendable {
                 }
                 let handler = ConnectionHandler(id: id, stateLoop: stateLoop, settings: settings, logger: logger)
                 return channel.eventLoop.makeCompletedFuture {
+                    if keepAlive.enabled { try keepAlive.apply(to: channel) }
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }
@@ -177,6 +183,41 @@ public final class ZooKeeperServer: Sendable {
         try await group.shutdownGracefully()
         try await stateGroup.shutdownGracefully()
         logWriter.withLockedValue { $0 }?.stop()
+    }
+}
+
+/// TCP keepalive on client sockets (`clientTcpKeepAlive`, as Apache), with
+/// SwiftZK's keys for its timing: `clientTcpKeepAliveIdle` (seconds before
+/// the first probe, default 30), `clientTcpKeepAliveInterval` (seconds
+/// between probes, default 10) and `clientTcpKeepAliveCount` (probes before
+/// the connection is dropped, default 3).
+struct KeepAlive: Sendable {
+    var enabled: Bool
+    var idle: Int32
+    var interval: Int32
+    var count: Int32
+
+    init(_ config: ServerConfig) {
+        let p = config.properties
+        enabled = (p["clientTcpKeepAlive"] ?? "false").lowercased() == "true"
+        idle = p["clientTcpKeepAliveIdle"].flatMap { Int32($0) } ?? 30
+        interval = p["clientTcpKeepAliveInterval"].flatMap { Int32($0) } ?? 10
+        count = p["clientTcpKeepAliveCount"].flatMap { Int32($0) } ?? 3
+    }
+
+    func apply(to channel: Channel) throws {
+        let options = try channel.syncOptions.unwrap()
+        let tcp = NIOBSDSocket.OptionLevel(rawValue: CInt(IPPROTO_TCP))
+        try options.setOption(ChannelOptions.Types.SocketOption(level: tcp, name: NIOBSDSocket.Option(rawValue: TCP_KEEPIDLE)), value: SocketOptionValue(idle))
+        try options.setOption(ChannelOptions.Types.SocketOption(level: tcp, name: NIOBSDSocket.Option(rawValue: TCP_KEEPINTVL)), value: SocketOptionValue(interval))
+        try options.setOption(ChannelOptions.Types.SocketOption(level: tcp, name: NIOBSDSocket.Option(rawValue: TCP_KEEPCNT)), value: SocketOptionValue(count))
+    }
+}
+
+extension Optional {
+    func unwrap() throws -> Wrapped {
+        guard let value = self else { throw ServerError.startup("channel options unavailable") }
+        return value
     }
 }
 

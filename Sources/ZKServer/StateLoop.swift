@@ -82,11 +82,25 @@ final class StateLoop: @unchecked Sendable {
         }
     }
 
-    /// The status text for `srvr` or `stat`.
-    func statusText(_ id: ConnectionID, withClients: Bool) -> EventLoopFuture<String> {
+    /// The answer to a four-letter word that needs the core's state.
+    func fourLetterText(_ id: ConnectionID, _ word: FourLetterWord, process: [(String, String)]) -> EventLoopFuture<String> {
         eventLoop.submit { [self] in
             core.fourLetterWordReceived(id)
-            return core.serverStatusText(withClients: withClients)
+            let now = clock.now()
+            switch word {
+            case .srvr: return core.serverStatusText(withClients: false)
+            case .stat: return core.serverStatusText(withClients: true)
+            case .cons: return core.consText(now: now)
+            case .dump: return core.dumpText(now: now)
+            case .wchs: return core.watchSummaryText()
+            case .wchc: return core.watchListText(byPath: false)
+            case .wchp: return core.watchListText(byPath: true)
+            case .mntr: return core.monitorText(process: process)
+            case .crst: return core.resetConnectionStats()
+            case .srst: return core.resetServerStats()
+            case .leak: return core.leakText(now: now)
+            default: return ""
+            }
         }
     }
 

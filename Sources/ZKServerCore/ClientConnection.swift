@@ -19,12 +19,23 @@ public struct ClientConnection: Sendable {
     public var packetsSent: Int64 = 0
     /// When the client last sent anything (wall clock, for display only).
     public var lastHeardWallMillis: Int64
+    /// When the client last sent something other than a ping.
+    public var lastRequestWallMillis: Int64
+    /// When the session was attached to this connection (Apache's `est`).
+    public var establishedWallMillis: Int64 = 0
+    /// Apache's `lop`: the last operation, abbreviated as Apache does.
+    public var lastOperation = "NA"
+    public var lastCxid: Int32 = -1
+    public var lastZxid: Int64 = -1
+    public var lastResponseWallMillis: Int64 = 0
+    public var latency = LatencyStats()
 
     init(id: ConnectionID, address: ClientAddress, openedWallMillis: Int64) {
         self.id = id
         self.address = address
         self.openedWallMillis = openedWallMillis
         self.lastHeardWallMillis = openedWallMillis
+        self.lastRequestWallMillis = openedWallMillis
         self.auth = AuthInfo(clientAddress: address.bytes)
     }
 }
@@ -33,18 +44,38 @@ public struct ClientConnection: Sendable {
 public struct ServerStats: Sendable {
     public var packetsReceived: Int64 = 0
     public var packetsSent: Int64 = 0
-    /// Request latency in milliseconds, from the read of a request to its
-    /// processing, as Apache's min/avg/max counter keeps it.
+    public var latency = LatencyStats()
+}
+
+/// Request latency in milliseconds, from the read of a request to its
+/// processing, as Apache's min/avg/max counter keeps it.
+public struct LatencyStats: Sendable {
     public private(set) var latencyCount: Int64 = 0
     public private(set) var latencyTotal: Int64 = 0
     public private(set) var latencyMin: Int64 = .max
     public private(set) var latencyMax: Int64 = 0
 
+    public private(set) var last: Int64 = 0
+
+    public var min: Int64 { latencyCount == 0 ? 0 : latencyMin }
+    public var max: Int64 { latencyMax }
+
     public mutating func recordLatency(millis: Int64) {
+        last = millis
         latencyCount += 1
         latencyTotal += millis
-        latencyMin = min(latencyMin, millis)
-        latencyMax = max(latencyMax, millis)
+        latencyMin = Swift.min(latencyMin, millis)
+        latencyMax = Swift.max(latencyMax, millis)
+    }
+
+    /// The average, rounded half-up to four decimals, in Java's form.
+    public var averageText: String {
+        guard latencyCount > 0 else { return "0.0" }
+        let scaled = (latencyTotal * 10000 * 2 + latencyCount) / (latencyCount * 2)
+        var fraction = String(scaled % 10000)
+        fraction = String(repeating: "0", count: 4 - fraction.count) + fraction
+        while fraction.count > 1 && fraction.hasSuffix("0") { fraction.removeLast() }
+        return "\(scaled / 10000).\(fraction)"
     }
 
     /// "min/avg/max", the average rounded half-up to four decimals.

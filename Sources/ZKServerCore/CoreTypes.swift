@@ -15,6 +15,10 @@ public struct CoreConfig: Sendable {
     public var enforceQuota = false
     /// `maxClientCnxns`: connections allowed from one IP address; 0 means no limit.
     public var maxClientConnectionsPerHost = 60
+    /// `maxCnxns`: connections allowed in total; 0 means no limit.
+    public var maxConnections = 0
+    /// When `leak` calls a session idle: no request but ping for this long.
+    public var idleSessionMillis: Int64 = 60000
     public var containerCheckIntervalMillis: Int64 = 60000
     public var containerMaxPerMinute = 10000
     public var containerMaxNeverUsedIntervalMillis: Int64 = 0

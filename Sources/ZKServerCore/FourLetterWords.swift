@@ -3,6 +3,9 @@ import ZKProtocol
 /// The four-letter words: their names and the text the server answers.
 public enum FourLetterWord: String, CaseIterable, Sendable {
     case conf, cons, crst, dump, envi, gtmk, ruok, stmk, srst, srvr, stat, wchc, wchp, wchs, mntr, isro, hash, dirs
+    /// SwiftZK's own: live sessions grouped by client host, with suspected
+    /// leaked handles and duplicate registrations.
+    case leak
 
     /// Recognises a word from the first four bytes of a connection.
     public init?(firstBytes: [UInt8]) {
@@ -10,14 +13,6 @@ public enum FourLetterWord: String, CaseIterable, Sendable {
             return nil
         }
         self = word
-    }
-
-    /// The words this server answers so far; the others say so.
-    public var isImplemented: Bool {
-        switch self {
-        case .ruok, .srvr, .stat, .isro, .envi, .conf: return true
-        default: return false
-        }
     }
 
     /// The answer to a word that is not in `4lw.commands.whitelist`.
@@ -48,7 +43,7 @@ extension ServerCore {
             }
             text += "\n"
         }
-        text += "Latency min/avg/max: \(stats.latencyText)\n"
+        text += "Latency min/avg/max: \(stats.latency.latencyText)\n"
         text += "Received: \(stats.packetsReceived)\n"
         text += "Sent: \(stats.packetsSent)\n"
         text += "Connections: \(connections.count)\n"

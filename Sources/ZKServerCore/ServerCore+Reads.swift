@@ -166,6 +166,8 @@ extension ServerCore {
     mutating func reply(_ id: ConnectionID, xid: Int32, err: ZKError, _ body: ZKResponse? = nil,
                                 actions: inout [CoreAction]) {
         let header = ReplyHeader(xid: xid, zxid: tree.lastProcessedZxid, err: err)
+        connections[id]?.lastZxid = tree.lastProcessedZxid
+        connections[id]?.lastResponseWallMillis = clockNow.wallMillis
         send(id, .reply(header, err == .ok ? body : nil), actions: &actions)
     }
 

@@ -38,6 +38,7 @@ public struct ServerCore: Sendable {
     /// their timeouts, and the last zxid).
     public init(config: CoreConfig, now: Now, tree: DataTree? = nil, recoveredSessions: [Int64: Int32] = [:]) {
         self.config = config
+        clockNow = now
         let tree = tree ?? DataTree(extendedTypesEnabled: config.extendedTypesEnabled)
         self.tree = tree
         lastZxid = tree.lastProcessedZxid
@@ -47,6 +48,40 @@ public struct ServerCore: Sendable {
         }
         access = AccessControl(superDigest: config.superDigest, skipACL: config.skipACL, sasl: config.saslProvider)
         reaper = ContainerReaper(lastCheckNanos: now.monotonicNanos)
+    }
+
+    /// The time of the latest input, for the per-connection figures.
+    var clockNow: Now
+
+    /// Apache's abbreviation of an operation, as `cons` shows it (`lop`).
+    static func operationName(_ op: OpCode) -> String {
+        switch op {
+        case .ping: return "PING"
+        case .createSession: return "SESS"
+        case .multi: return "MULT"
+        case .multiRead: return "MLTR"
+        case .create, .create2, .createTTL, .createContainer: return "CREA"
+        case .delete, .deleteContainer: return "DELE"
+        case .setData: return "SETD"
+        case .reconfig: return "RECO"
+        case .setACL: return "SETA"
+        case .closeSession: return "CLOS"
+        case .sync: return "SYNC"
+        case .check: return "CHEC"
+        case .exists: return "EXIS"
+        case .getData: return "GETD"
+        case .setWatches: return "SETW"
+        case .setWatches2: return "STW2"
+        case .addWatch: return "ADDW"
+        case .getACL: return "GETA"
+        case .getChildren, .getChildren2: return "GETC"
+        case .getAllChildrenNumber: return "GETACN"
+        case .checkWatches: return "CHKW"
+        case .removeWatches: return "REMW"
+        case .whoAmI: return "HOMI"
+        case .getEphemerals: return "GETE"
+        default: return "NA"
+        }
     }
 
     /// The number of transactions waiting for the log.
@@ -60,6 +95,10 @@ public struct ServerCore: Sendable {
         let limit = config.maxClientConnectionsPerHost
         if limit > 0, connections.values.lazy.filter({ $0.address.bytes == address.bytes }).count >= limit {
             actions.append(.close(id, reason: "too many connections from \(address.host) - max is \(limit)"))
+            return
+        }
+        if config.maxConnections > 0, connections.count >= config.maxConnections {
+            actions.append(.close(id, reason: "too many connections in total - max is \(config.maxConnections)"))
             return
         }
         connections[id] = ClientConnection(id: id, address: address, openedWallMillis: now.wallMillis)
@@ -79,8 +118,10 @@ public struct ServerCore: Sendable {
     public mutating func connect(_ id: ConnectionID, _ request: ConnectRequest, now: Now,
                                  actions: inout [CoreAction]) {
         guard connections[id] != nil else { return }
+        clockNow = now
         stats.packetsReceived += 1
         connections[id]?.packetsReceived += 1
+        connections[id]?.lastOperation = "SESS"
         if request.lastZxidSeen > tree.lastProcessedZxid {
             actions.append(.close(id, reason: "client has seen zxid \(hex(request.lastZxidSeen)), ahead of this server's \(hex(tree.lastProcessedZxid))"))
             return
@@ -118,6 +159,8 @@ public struct ServerCore: Sendable {
     mutating func attach(_ id: ConnectionID, session: Int64) {
         sessions[session]?.connection = id
         connections[id]?.sessionID = session
+        connections[id]?.establishedWallMillis = clockNow.wallMillis
+        sessions[session]?.lastAddress = connections[id]?.address.display
     }
 
     // MARK: Requests
@@ -128,12 +171,18 @@ public struct ServerCore: Sendable {
     public mutating func request(_ id: ConnectionID, xid: Int32, opCode: OpCode, body: Result<ZKRequest, JuteError>,
                                  receivedNanos: UInt64? = nil, now: Now, actions: inout [CoreAction]) {
         guard let connection = connections[id], let sessionID = connection.sessionID else { return }
+        clockNow = now
         if let receivedNanos, now.monotonicNanos >= receivedNanos {
-            stats.recordLatency(millis: Int64((now.monotonicNanos - receivedNanos) / 1_000_000))
+            let millis = Int64((now.monotonicNanos - receivedNanos) / 1_000_000)
+            stats.latency.recordLatency(millis: millis)
+            connections[id]?.latency.recordLatency(millis: millis)
         }
         stats.packetsReceived += 1
         connections[id]?.packetsReceived += 1
         connections[id]?.lastHeardWallMillis = now.wallMillis
+        connections[id]?.lastOperation = Self.operationName(opCode)
+        if xid >= 0 { connections[id]?.lastCxid = xid }
+        if opCode != .ping { connections[id]?.lastRequestWallMillis = now.wallMillis }
         sessions.touch(sessionID, now: now)
         let request: ZKRequest
         switch body {
@@ -206,6 +255,7 @@ public struct ServerCore: Sendable {
     /// Every transaction up to `zxid` is durable: apply them in order, fire
     /// their watches, send their replies, and run what waited behind them.
     public mutating func durable(upTo zxid: Int64, now: Now, actions: inout [CoreAction]) {
+        clockNow = now
         while inFlightHead < inFlight.count, inFlight[inFlightHead].header.zxid <= zxid {
             let txn = inFlight[inFlightHead]
             inFlightHead += 1
@@ -245,6 +295,7 @@ public struct ServerCore: Sendable {
     /// Expires silent sessions and reaps empty containers and expired TTL
     /// nodes. Call it often (every few tens of milliseconds).
     public mutating func tick(now: Now, actions: inout [CoreAction]) {
+        clockNow = now
         for sessionID in sessions.expired(at: now) {
             let header = nextHeader(session: sessionID, cxid: 0, type: .closeSession, now: now)
             logCloseSession(sessionID, header: header, origin: .expiry(sessionID), actions: &actions)

@@ -26,6 +26,10 @@ public struct Session: Sendable {
     public var connection: ConnectionID?
     /// Set once closeSession or expiry starts, so nothing revives it.
     public var closing = false
+    /// When the session was created or recovered (wall clock, for display).
+    public var createdWallMillis: Int64 = 0
+    /// The client address of its last connection, for display once it is gone.
+    public var lastAddress: String?
 
     /// The monotonic instant at which silence expires the session.
     public var deadlineNanos: UInt64 {
@@ -53,9 +57,10 @@ public struct SessionTracker: Sendable {
             id = nextID
             nextID &+= 1
         }
-        let session = Session(
+        var session = Session(
             id: id, password: SessionPassword.derive(secret: secret, sessionID: id), timeoutMillis: timeoutMillis, lastHeardNanos: now.monotonicNanos,
             connection: connection)
+        session.createdWallMillis = now.wallMillis
         sessions[id] = session
         return session
     }
@@ -72,8 +77,10 @@ public struct SessionTracker: Sendable {
     /// A session recovered from disk: it lives on, with its timeout counted
     /// from now, until its client returns or it expires.
     public mutating func restore(id: Int64, timeoutMillis: Int32, secret: [UInt8], now: Now) {
-        sessions[id] = Session(id: id, password: SessionPassword.derive(secret: secret, sessionID: id), timeoutMillis: timeoutMillis, lastHeardNanos: now.monotonicNanos,
-                               connection: nil)
+        var session = Session(id: id, password: SessionPassword.derive(secret: secret, sessionID: id), timeoutMillis: timeoutMillis,
+                              lastHeardNanos: now.monotonicNanos, connection: nil)
+        session.createdWallMillis = now.wallMillis
+        sessions[id] = session
     }
 
     @discardableResult

@@ -183,6 +183,18 @@ public struct WatchManager: Sendable {
         return ordered.map { WatchDelivery(connection: $0, event: event, zxid: trigger.zxid, acl: trigger.acl) }
     }
 
+    /// The paths a connection watches, in either table.
+    public func watchPaths(of watcher: ConnectionID) -> Set<[UInt8]> {
+        (dataWatches.byWatcher[watcher] ?? []).union(childWatches.byWatcher[watcher] ?? [])
+    }
+
+    /// Every watching connection with its watched paths.
+    public func watchersWithPaths() -> [ConnectionID: Set<[UInt8]>] {
+        var result = dataWatches.byWatcher
+        for (watcher, paths) in childWatches.byWatcher { result[watcher, default: []].formUnion(paths) }
+        return result
+    }
+
     /// Number of watches (path, connection pairs) over both tables.
     public var watchCount: Int { dataWatches.count + childWatches.count }
 }

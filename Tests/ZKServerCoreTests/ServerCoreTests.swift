@@ -365,6 +365,26 @@ struct ServerCoreTests {
         }
     }
 
+    @Test func leakNamesDuplicateRegistrationsAndConsShowsOwnership() throws {
+        var h = CoreHarness()
+        for id: ConnectionID in 1...3 {
+            h.connect(id)
+            if id == 1 { h.send(1, create("/services")); h.send(1, create("/services/x")) }
+            h.send(id, create("/services/x/member-", "host-a:8080", mode: .ephemeralSequential))
+        }
+        let leak = h.core.leakText(now: h.now)
+        #expect(leak.contains("host 127.0.0.1: 3 sessions, 3 connections"))
+        #expect(leak.contains("duplicate registrations: 3 sessions under /services/x: same data \"host-a:8080\""))
+        #expect(leak.contains("duplicate registrations: 3 sessions under /services/x: same name member-<seq>"))
+        let cons = h.core.consText(now: h.now)
+        #expect(cons.contains("lop=CREA"))
+        #expect(cons.contains("ephemerals=1,watches=0)"))
+        let dump = h.core.dumpText(now: h.now)
+        #expect(dump.contains("Sessions with Ephemerals (3):"))
+        #expect(dump.contains("connected from /127.0.0.1:5001"))
+        #expect(JavaDate.text(wallMillis: 1_795_641_372_000) == "Wed Nov 25 21:16:12 UTC 2026")
+    }
+
     @Test func connectionsPerHostAreLimited() {
         var h = CoreHarness { $0.maxClientConnectionsPerHost = 2 }
         h.connect(1)

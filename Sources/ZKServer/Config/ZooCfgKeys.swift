@@ -76,6 +76,7 @@ enum ZooCfgKeys {
     static let knownFourLetterWords: Set<String> = [
         "conf", "cons", "crst", "dirs", "dump", "envi", "gtmk", "ruok", "stmk",
         "srst", "srvr", "stat", "wchc", "wchp", "wchs", "mntr", "isro", "hash",
+        "leak",  // SwiftZK's own: sessions by client host (see FourLetterWord.leak)
     ]
 
     /// server.N, group.N and weight.N define the ensemble; with
