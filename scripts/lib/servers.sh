@@ -243,11 +243,24 @@ launch_server() {
         servers_log "$name: port $port is already in use"
         return 1
     fi
+    local pid rc
     printf '=== %(%F %T)T launch %s on port %s\n' -1 "$name" "$port" >> "$dir/server.log"
     "$@" < /dev/null >> "$dir/server.log" 2>&1 &
-    echo $! > "$dir/server.pid"
+    pid=$!
+    echo "$pid" > "$dir/server.pid"
     SERVERS_STARTED+=("$dir")
-    wait_imok "$port" "$dir" "$name"
+    wait_imok "$port" "$dir" "$name" && return 0
+    # Say how it ended if it exited (it is our child: its status is ours).
+    if ! pid_alive "$pid"; then
+        wait "$pid" 2>/dev/null
+        rc=$?
+        if [ "$rc" -gt 128 ]; then
+            servers_log "$name (pid $pid) was killed by signal $((rc - 128)) ($(kill -l $((rc - 128)) 2>/dev/null))"
+        else
+            servers_log "$name (pid $pid) exited with status $rc"
+        fi
+    fi
+    return 1
 }
 
 # apache_server_exec DIR: replaces the calling (sub)shell with Apache's
@@ -306,4 +319,120 @@ crash_server() {
         return 1
     fi
     return 0
+}
+
+# ---------------------------------------------------------------------------
+# Additions for scripts/interop/session-hygiene: a server inside a network
+# namespace (ip netns, needs root), checked through that namespace's own
+# loopback.  The namespace is the caller's to create and delete.
+#
+#   write_zoo_cfg_wildcard PORT DIR [KEY=VALUE...]  # no clientPortAddress
+#   four_letter_netns NS PORT WORD                  # via NS's 127.0.0.1
+#   launch_server_netns NS NAME PORT DIR -- command...
+#   start_apache_netns  NS PORT DIR                 # DIR/zoo.cfg must exist
+#   start_swiftzk_netns NS PORT DIR
+#
+# stop_server, crash_server and stop_all work on these servers too (they act
+# on DIR/server.pid; pids are not namespaced).
+
+# write_zoo_cfg_wildcard PORT DIR [KEY=VALUE...]: like write_zoo_cfg but
+# without clientPortAddress, so the server binds the (dual-stack) wildcard;
+# the extra lines are appended in order.
+write_zoo_cfg_wildcard() {
+    local port=$1 dir=$2 kv
+    shift 2
+    mkdir -p "$dir/data" || return 1
+    cat > "$dir/zoo.cfg" <<EOC || return 1
+tickTime=2000
+dataDir=$dir/data
+clientPort=$port
+4lw.commands.whitelist=*
+admin.enableServer=false
+EOC
+    for kv in "$@"; do
+        case $kv in
+            ?*=*) printf '%s\n' "$kv" >> "$dir/zoo.cfg" || return 1 ;;
+            *) servers_log "write_zoo_cfg_wildcard: '$kv' is not KEY=VALUE"; return 1 ;;
+        esac
+    done
+}
+
+# four_letter_netns NS PORT WORD: a four-letter word to 127.0.0.1:PORT inside NS.
+four_letter_netns() {
+    printf '%s' "$3" | timeout 5 ip netns exec "$1" nc -q 1 -w 2 127.0.0.1 "$2" 2>/dev/null
+}
+
+# launch_server_netns NS NAME PORT DIR -- command...: launch_server, with the
+# command run inside network namespace NS (`ip netns exec` execs it, so
+# DIR/server.pid is the server's own pid).  Waits (bounded) for imok on NS's
+# 127.0.0.1:PORT from that pid.
+launch_server_netns() {
+    local ns=$1 name=$2 port=$3 dir=$4 pid deadline
+    shift 5
+    if [ ! -f "$dir/zoo.cfg" ]; then
+        servers_log "$name: $dir/zoo.cfg does not exist"
+        return 1
+    fi
+    if ip netns exec "$ns" ss -Hltn "sport = :$port" 2>/dev/null | grep -q .; then
+        servers_log "$name: port $port is already in use in netns $ns"
+        return 1
+    fi
+    printf '=== %(%F %T)T launch %s on port %s in netns %s\n' -1 "$name" "$port" "$ns" >> "$dir/server.log"
+    ip netns exec "$ns" "$@" < /dev/null >> "$dir/server.log" 2>&1 &
+    pid=$!
+    echo "$pid" > "$dir/server.pid"
+    SERVERS_STARTED+=("$dir")
+    deadline=$((SECONDS + SERVER_START_TIMEOUT))
+    while [ "$SECONDS" -lt "$deadline" ]; do
+        if [ "$(four_letter_netns "$ns" "$port" ruok)" = imok ]; then
+            if ip netns exec "$ns" ss -Hltnp "sport = :$port" 2>/dev/null | grep -q "pid=$pid,"; then
+                servers_log "$name up on port $port in netns $ns (pid $pid, dir $dir)"
+                return 0
+            fi
+            servers_log "$name: something else answers on port $port in netns $ns; tail of $dir/server.log:"
+            tail -n 20 "$dir/server.log" >&2
+            return 1
+        fi
+        if ! pid_alive "$pid"; then
+            servers_log "$name (pid $pid) exited before answering ruok; tail of $dir/server.log:"
+            tail -n 40 "$dir/server.log" >&2
+            return 1
+        fi
+        sleep 0.2
+    done
+    servers_log "$name did not answer ruok with imok on port $port in netns $ns within ${SERVER_START_TIMEOUT}s; tail of $dir/server.log:"
+    tail -n 40 "$dir/server.log" >&2
+    return 1
+}
+
+# start_apache_netns NS PORT DIR: Debian's Apache ZooKeeper 3.8 on
+# DIR/zoo.cfg inside NS (the command start_apache runs).
+start_apache_netns() {
+    # shellcheck disable=SC2016  # $1 and $2 are the inner shell's arguments
+    launch_server_netns "$1" apache "$2" "$3" -- \
+        bash -c '. "$1" && apache_server_exec "$2"' servers.sh "$SERVERS_LIB_DIR/servers.sh" "$3"
+}
+
+# start_swiftzk_netns NS PORT DIR: swiftzk on DIR/zoo.cfg inside NS.
+start_swiftzk_netns() {
+    local bin=${SWIFTZK:-$SERVERS_REPO/.build/debug/swiftzk}
+    if [ ! -x "$bin" ]; then
+        servers_log "swiftzk binary not found at $bin (run 'swift build' or set SWIFTZK)"
+        return 1
+    fi
+    launch_server_netns "$1" swiftzk "$2" "$3" -- "$bin" server "$3/zoo.cfg"
+}
+
+# ---------------------------------------------------------------------------
+# Addition for scripts/interop/apache-compat: Apache's own offline tools.
+#
+#   apache_java CLASS [ARGS...]    # e.g. org.apache.zookeeper.server.SnapshotFormatter -d FILE
+#
+# Runs a main class from Debian's Apache ZooKeeper jars with the server's
+# classpath ($ZK_SERVER_CP: zookeeper.jar, whose manifest Class-Path brings
+# jute, netty, ..., and slf4j-simple, which logs to stderr).  Its exit status
+# is the tool's; stdin is /dev/null.
+apache_java() {
+    java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto \
+        -cp "$ZK_SERVER_CP" "$@" < /dev/null
 }
