@@ -17,12 +17,19 @@ public struct DataNode: Sendable {
         self.children = children
     }
 
-    /// The client-facing Stat, with dataLength and numChildren filled in.
+    /// The client-facing Stat, as Apache's DataNode.copyStat makes it.
+    ///
+    /// - The stored cversion counts child creations; clients see every child
+    ///   change, creations plus deletions: stored × 2 − children still there.
+    /// - Containers and TTL nodes show ephemeralOwner 0.
     public var clientStat: Stat {
-        Stat(
+        let owner = stat.ephemeralOwner
+        let special = owner == EphemeralType.containerOwner
+            || (owner & EphemeralType.extendedMask == EphemeralType.extendedMask && owner & EphemeralType.reservedMask == 0)
+        return Stat(
             czxid: stat.czxid, mzxid: stat.mzxid, ctime: stat.ctime, mtime: stat.mtime,
-            version: stat.version, cversion: stat.cversion, aversion: stat.aversion,
-            ephemeralOwner: stat.ephemeralOwner, dataLength: Int32(clamping: data.count),
+            version: stat.version, cversion: stat.cversion &* 2 &- Int32(clamping: children.count), aversion: stat.aversion,
+            ephemeralOwner: special ? 0 : owner, dataLength: Int32(clamping: data.count),
             numChildren: Int32(clamping: children.count), pzxid: stat.pzxid)
     }
 }

@@ -31,7 +31,10 @@ public struct DataTree: Sendable {
         nodes[ZNodePath.zookeeper] = DataNode(
             data: JuteBytes([]), acl: ACL.openACLUnsafe, stat: .zero, children: [Array("quota".utf8), Array("config".utf8)])
         nodes[ZNodePath.quota] = DataNode(data: JuteBytes([]), acl: ACL.openACLUnsafe, stat: .zero)
-        nodes[ZNodePath.config] = DataNode(data: JuteBytes([]), acl: ACL.readACLUnsafe, stat: .zero)
+        // Apache marks /zookeeper/config with aversion -1.
+        var configStat = StatPersisted.zero
+        configStat.aversion = -1
+        nodes[ZNodePath.config] = DataNode(data: JuteBytes([]), acl: ACL.readACLUnsafe, stat: configStat)
     }
 
     // MARK: Reading
@@ -184,7 +187,7 @@ public struct DataTree: Sendable {
         zxid: Int64, time: Int64, type: OpCode, triggers: inout [WatchTrigger]
     ) -> TxnResult {
         var result = TxnResult(type: type, path: path)
-        guard let parentPath = ZNodePath.parent(of: path), var parent = nodes[parentPath] else {
+        guard let parentPath = ZNodePath.parent(of: path), let parentStat = nodes[parentPath]?.stat else {
             result.err = .noNode
             return result
         }
@@ -192,14 +195,15 @@ public struct DataTree: Sendable {
             result.err = .nodeExists
             return result
         }
-        let newCVersion = parentCVersion == -1 ? parent.stat.cversion &+ 1 : parentCVersion
+        let newCVersion = parentCVersion == -1 ? parentStat.cversion &+ 1 : parentCVersion
         // Replaying a fuzzy snapshot's range must not move these backwards.
-        if newCVersion > parent.stat.cversion {
-            parent.stat.cversion = newCVersion
-            parent.stat.pzxid = zxid
+        if newCVersion > parentStat.cversion {
+            nodes[parentPath]?.stat.cversion = newCVersion
+            nodes[parentPath]?.stat.pzxid = zxid
         }
-        parent.children.insert(ZNodePath.name(of: path))
-        nodes[parentPath] = parent
+        // In place: copying the parent out would copy its whole child set.
+        nodes[parentPath]?.children.insert(ZNodePath.name(of: path))
+        let parentACL = nodes[parentPath]?.acl ?? []
         let node = DataNode(data: data, acl: acl, stat: .created(zxid: zxid, time: time, ephemeralOwner: owner))
         nodes[path] = node
         switch ephemeralOwnerType(owner) {
@@ -212,7 +216,7 @@ public struct DataTree: Sendable {
         adjustQuota(for: path, bytes: Int64(data.count), count: 1)
         result.stat = node.clientStat
         triggers.append(WatchTrigger(path: path, type: .nodeCreated, acl: acl, zxid: zxid, data: true, child: false))
-        triggers.append(WatchTrigger(path: parentPath, type: .nodeChildrenChanged, acl: parent.acl, zxid: zxid, data: false, child: true))
+        triggers.append(WatchTrigger(path: parentPath, type: .nodeChildrenChanged, acl: parentACL, zxid: zxid, data: false, child: true))
         return result
     }
 
@@ -220,10 +224,9 @@ public struct DataTree: Sendable {
         guard let parentPath = ZNodePath.parent(of: path), let node = nodes.removeValue(forKey: path) else {
             return false
         }
-        if var parent = nodes[parentPath] {
-            parent.children.remove(ZNodePath.name(of: path))
-            if zxid > parent.stat.pzxid { parent.stat.pzxid = zxid }
-            nodes[parentPath] = parent
+        if let pzxid = nodes[parentPath]?.stat.pzxid {
+            nodes[parentPath]?.children.remove(ZNodePath.name(of: path))
+            if zxid > pzxid { nodes[parentPath]?.stat.pzxid = zxid }
         }
         switch ephemeralOwnerType(node.stat.ephemeralOwner) {
         case .container: containers.remove(path)

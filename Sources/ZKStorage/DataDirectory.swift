@@ -51,9 +51,11 @@ public struct DataDirectory: Hashable, Sendable {
         return Array(logs[start...])
     }
 
-    /// A writer for new log files in `logDirectory`.
-    public func makeLogWriter(options: TxnLogWriter.Options = TxnLogWriter.Options()) -> TxnLogWriter {
-        TxnLogWriter(directory: logDirectory, options: options)
+    /// A writer for new log files in `logDirectory`; give it the recovered
+    /// `lastZxid` so it refuses anything at or before it.
+    public func makeLogWriter(options: TxnLogWriter.Options = TxnLogWriter.Options(),
+                              lastZxid: Int64? = nil) -> TxnLogWriter {
+        TxnLogWriter(directory: logDirectory, options: options, lastZxid: lastZxid)
     }
 
     /// Writes `snapshot.<tree.lastProcessedZxid>` into `snapshotDirectory`.

@@ -58,9 +58,11 @@ public struct TxnLogWriter: ~Copyable, Sendable {
     private var failed = false
 
     /// A writer for `directory`. No file is created until the first append.
-    public init(directory: FilePath, options: Options = Options()) {
+    /// Pass the recovered `lastZxid` so appends must come after it.
+    public init(directory: FilePath, options: Options = Options(), lastZxid: Int64? = nil) {
         self.directory = directory
         self.options = options
+        self.lastZxid = lastZxid
     }
 
     deinit {

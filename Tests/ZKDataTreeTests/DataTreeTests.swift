@@ -53,6 +53,22 @@ struct DataTreeTests {
         #expect(tree.lastProcessedZxid == 3)
     }
 
+    @Test func clientCversionCountsCreatesAndDeletesAsApache() {
+        var tree = DataTree(extendedTypesEnabled: true)
+        var triggers: [WatchTrigger] = []
+        _ = tree.apply(header(1, .create), createTxn("/p", cversion: 1), triggers: &triggers)
+        _ = tree.apply(header(2, .create), createTxn("/p/a", cversion: 1), triggers: &triggers)
+        _ = tree.apply(header(3, .create), createTxn("/p/b", cversion: 2), triggers: &triggers)
+        _ = tree.apply(header(4, .delete), .delete(DeleteTxn(path: "/p/a")), triggers: &triggers)
+        let node = tree.node(Array("/p".utf8))
+        // Stored: 2 creations. Clients see 2 creations + 1 deletion.
+        #expect(node?.stat.cversion == 2)
+        #expect(node?.clientStat.cversion == 3)
+        _ = tree.apply(header(5, .createContainer), .createContainer(CreateContainerTxn(path: "/c", data: "", acl: ACL.openACLUnsafe, parentCVersion: 2)), triggers: &triggers)
+        #expect(tree.node(Array("/c".utf8))?.clientStat.ephemeralOwner == 0)
+        #expect(tree.node(Array("/zookeeper/config".utf8))?.clientStat.aversion == -1)
+    }
+
     @Test func ephemeralsAreIndexedAndDeletedWithTheirSession() {
         var tree = DataTree()
         var triggers: [WatchTrigger] = []
