@@ -30,6 +30,8 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var inbound = ByteBuffer()
     private var batch: [InboundEvent] = []
     private var stmkMask: Int64?
+    private var argument = ""
+    private var inputClosed = false
     private var sessionlessTimer: Scheduled<Void>?
 
     init(id: ConnectionID, stateLoop: StateLoop, settings: ConnectionSettings, logger: Logger) {
@@ -84,8 +86,13 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         // The client shut its sending side. A four-letter word is still being
         // answered (netcat does this); anything else is over.
-        if let event = event as? ChannelEvent, event == .inputClosed, phase != .done {
-            context.close(promise: nil)
+        if let event = event as? ChannelEvent, event == .inputClosed {
+            inputClosed = true
+            if phase == .fresh, inbound.readableBytes >= 4 {
+                // A word whose argument ended with the input.
+                do { try drain(context: context) } catch { fail(context: context, reason: "\(error)") }
+            }
+            if phase != .done { context.close(promise: nil) }
         }
         context.fireUserInboundEventTriggered(event)
     }
@@ -103,6 +110,15 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
                 if word == .stmk {
                     guard inbound.readableBytes >= 12 else { return }
                     stmkMask = inbound.getInteger(at: inbound.readerIndex + 4, as: Int64.self)
+                }
+                if word.takesArgument {
+                    // The argument runs to a newline, or to the client's EOF.
+                    let rest = inbound.getBytes(at: inbound.readerIndex + 4, length: inbound.readableBytes - 4) ?? []
+                    guard let end = rest.firstIndex(of: 0x0a) ?? (inputClosed ? rest.count : nil) else {
+                        guard rest.count < 256 else { throw JuteError.invalidFrameLength(Int32(rest.count)) }
+                        return
+                    }
+                    argument = String(decoding: rest[..<end], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
                 }
                 phase = .done
                 inbound.clear()
@@ -158,6 +174,12 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
             case .isro: reply = channel.eventLoop.makeSucceededFuture("rw")
             case .envi: reply = channel.eventLoop.makeSucceededFuture(EnvironmentText.make(version: settings.versionString))
             case .conf: reply = channel.eventLoop.makeSucceededFuture(settings.confText)
+            case .expi, .clip:
+                if settings.adminActionsEnabled {
+                    reply = stateLoop.adminAction(id, word, argument: argument)
+                } else {
+                    reply = channel.eventLoop.makeSucceededFuture("\(word.rawValue) is disabled: set adminActions.enabled=true in zoo.cfg to allow it.\n")
+                }
             case .dirs: reply = channel.eventLoop.makeSucceededFuture(settings.directorySizes())
             case .hash: reply = channel.eventLoop.makeSucceededFuture("")
             case .gtmk: reply = channel.eventLoop.makeSucceededFuture("\(traceMask.withLockedValue { $0 })")
@@ -223,6 +245,8 @@ struct ConnectionSettings: Sendable {
     var dataDir: String
     var dataLogDir: String
     var startedWallMillis: Int64
+    /// `adminActions.enabled`: allows expi and clip.
+    var adminActionsEnabled = false
 }
 
 extension ClientAddress {

@@ -128,7 +128,8 @@ public final class ZooKeeperServer: Sendable {
             maxBufferBytes: config.juteMaxBuffer, fourLetterWords: config.fourLetterWords,
             versionString: core.config.versionString, confText: Self.confText(config),
             sessionlessTimeoutMillis: Int64(config.properties["sessionlessCnxnTimeout"].flatMap { Int64($0) } ?? 10000),
-            dataDir: config.dataDir, dataLogDir: config.dataLogDir, startedWallMillis: ServerClock.wallMillis())
+            dataDir: config.dataDir, dataLogDir: config.dataLogDir, startedWallMillis: ServerClock.wallMillis(),
+            adminActionsEnabled: config.properties["adminActions.enabled"] == "true")
         let nextID = NIOLockedValueBox<ConnectionID>(0)
         let keepAlive = KeepAlive(config)
         let logger = self.logger

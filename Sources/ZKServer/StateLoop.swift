@@ -104,6 +104,28 @@ final class StateLoop: @unchecked Sendable {
         }
     }
 
+    /// Runs an admin action (`expi`, `clip`) and returns its report.
+    func adminAction(_ id: ConnectionID, _ word: FourLetterWord, argument: String) -> EventLoopFuture<String> {
+        eventLoop.submit { [self] in
+            core.fourLetterWordReceived(id)
+            var actions: [CoreAction] = []
+            let text: String
+            switch word {
+            case .expi:
+                let digits = argument.hasPrefix("0x") ? String(argument.dropFirst(2)) : argument
+                guard let raw = UInt64(digits, radix: 16) else { return "expi: expected a session id such as 0x1000abcd, got \"\(argument)\"\n" }
+                text = core.expireSession(Int64(bitPattern: raw), now: clock.now(), actions: &actions)
+            case .clip:
+                guard !argument.isEmpty else { return "clip: expected a client address\n" }
+                text = core.closeConnections(fromHost: argument, actions: &actions)
+            default:
+                text = ""
+            }
+            perform(actions)
+            return text
+        }
+    }
+
     /// Carries out the core's actions. Transactions go to the log; without
     /// one (in-memory mode) they count as durable at once.
     private func perform(_ first: [CoreAction]) {

@@ -6,6 +6,14 @@ public enum FourLetterWord: String, CaseIterable, Sendable {
     /// SwiftZK's own: live sessions grouped by client host, with suspected
     /// leaked handles and duplicate registrations.
     case leak
+    /// SwiftZK's admin actions, off unless `adminActions.enabled=true`:
+    /// `expi 0x<session id>` expires a session now; `clip <address>` closes
+    /// every connection from a client address. The argument follows the
+    /// word on the same line.
+    case expi, clip
+
+    /// Words that take an argument after them, up to a newline or the end.
+    public var takesArgument: Bool { self == .expi || self == .clip }
 
     /// Recognises a word from the first four bytes of a connection.
     public init?(firstBytes: [UInt8]) {

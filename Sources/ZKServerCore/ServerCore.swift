@@ -290,6 +290,26 @@ public struct ServerCore: Sendable {
         logAvailable = true
     }
 
+    // MARK: Admin actions
+
+    /// Expires a session at once, as if it had timed out (an admin action).
+    public mutating func expireSession(_ sessionID: Int64, now: Now, actions: inout [CoreAction]) -> String {
+        clockNow = now
+        guard let session = sessions[sessionID], !session.closing else { return "no live session \(hex(sessionID))\n" }
+        let header = nextHeader(session: sessionID, cxid: 0, type: .closeSession, now: now)
+        logCloseSession(sessionID, header: header, origin: .expiry(sessionID), actions: &actions)
+        actions.append(.warn("admin action: session \(hex(sessionID)) expired on request"))
+        return "session \(hex(sessionID)) expired\n"
+    }
+
+    /// Closes every connection from `host` (an admin action); their sessions
+    /// stay until they expire or their clients return.
+    public mutating func closeConnections(fromHost host: String, actions: inout [CoreAction]) -> String {
+        let doomed = connections.values.filter { $0.address.host == host && !$0.isFourLetterWord }.map(\.id).sorted()
+        for id in doomed { actions.append(.close(id, reason: "admin action: every connection from \(host) closed on request")) }
+        return "closed \(doomed.count) connections from \(host)\n"
+    }
+
     // MARK: Time
 
     /// Expires silent sessions and reaps empty containers and expired TTL

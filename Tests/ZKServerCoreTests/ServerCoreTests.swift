@@ -385,6 +385,23 @@ struct ServerCoreTests {
         #expect(JavaDate.text(wallMillis: 1_795_641_372_000) == "Wed Nov 25 21:16:12 UTC 2026")
     }
 
+    @Test func adminActionsExpireASessionAndCloseAHostsConnections() throws {
+        var h = CoreHarness()
+        let firstResult = h.connect(1)
+        let first = try #require(firstResult)
+        h.connect(2)
+        h.send(1, create("/owned", mode: .ephemeral))
+        h.actions = []
+        #expect(h.core.expireSession(first.sessionId, now: h.now, actions: &h.actions) == "session \(hex(first.sessionId)) expired\n")
+        h.settle()
+        #expect(h.closed(1))
+        h.core.connectionClosed(1, now: h.now)  // the shell closes it
+        #expect(h.send(2, .exists(ExistsRequest(path: "/owned", watch: false)))?.header.err == .noNode)
+        h.actions = []
+        #expect(h.core.closeConnections(fromHost: "127.0.0.1", actions: &h.actions) == "closed 1 connections from 127.0.0.1\n")
+        #expect(h.closed(2))
+    }
+
     @Test func connectionsPerHostAreLimited() {
         var h = CoreHarness { $0.maxClientConnectionsPerHost = 2 }
         h.connect(1)

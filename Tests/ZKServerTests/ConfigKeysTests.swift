@@ -38,7 +38,7 @@ struct ConfigKeyCase: Sendable, CustomTestStringConvertible {
         ConfigKeyCase("maxSessionTimeout=90000") { $0.maxSessionTimeout == 90000 },
         ConfigKeyCase("4lw.commands.whitelist=ruok, stat,,mntr") { $0.fourLetterWords == ["srvr", "ruok", "stat", "mntr"] },
         ConfigKeyCase("4lw.commands.whitelist=*") { $0.fourLetterWords == ZooCfgKeys.knownFourLetterWords },
-        ConfigKeyCase("4lw.commands.whitelist=ruok, *") { $0.fourLetterWords.count == 19 },
+        ConfigKeyCase("4lw.commands.whitelist=ruok, *") { $0.fourLetterWords.count == 21 },
         ConfigKeyCase("4lw.commands.whitelist=") { $0.fourLetterWords == ["srvr"] },
         ConfigKeyCase("extendedTypesEnabled=true") { $0.extendedTypesEnabled },
         ConfigKeyCase("extendedTypesEnabled=FALSE") { !$0.extendedTypesEnabled },

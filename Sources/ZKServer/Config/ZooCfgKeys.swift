@@ -77,6 +77,7 @@ enum ZooCfgKeys {
         "conf", "cons", "crst", "dirs", "dump", "envi", "gtmk", "ruok", "stmk",
         "srst", "srvr", "stat", "wchc", "wchp", "wchs", "mntr", "isro", "hash",
         "leak",  // SwiftZK's own: sessions by client host (see FourLetterWord.leak)
+        "expi", "clip",  // SwiftZK's admin actions, also gated by adminActions.enabled
     ]
 
     /// server.N, group.N and weight.N define the ensemble; with

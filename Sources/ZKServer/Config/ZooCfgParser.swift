@@ -189,7 +189,8 @@ struct ZooCfgParser {
             config.containerMaxNeverUsedIntervalMs = try integer(entry, .decodeLong, 0..., "a non-negative integer in milliseconds (0 means never)")
         case "standaloneEnabled":
             config.standaloneEnabled = try boolean(entry)
-        case "enforceQuota":
+        case "enforceQuota", "adminActions.enabled", "sessionlessCnxnTimeout", "maxCnxns",
+             "clientTcpKeepAlive", "clientTcpKeepAliveIdle", "clientTcpKeepAliveInterval", "clientTcpKeepAliveCount":
             break  // read from `properties` (zookeeper.enforceQuota)
         case "forceSync":
             // Apache's zookeeper.forceSync: "no" turns fsync off, anything else keeps it.
