@@ -128,6 +128,12 @@ public struct ServerCore: Sendable {
         }
         let timeout = min(max(request.timeOut, config.minSessionTimeoutMillis), config.maxSessionTimeoutMillis)
         if request.sessionId == 0 {
+            // A new session is a logged transaction: with the log down, say
+            // so at once instead of leaving the client to time out.
+            guard logAvailable else {
+                actions.append(.close(id, reason: "cannot create a session: the transaction log is unavailable"))
+                return
+            }
             let session = sessions.create(timeoutMillis: timeout, secret: config.sessionSecret, connection: id, now: now)
             attach(id, session: session.id)
             let header = nextHeader(session: session.id, cxid: 0, type: .createSession, now: now)

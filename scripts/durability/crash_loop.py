@@ -69,6 +69,7 @@ ROOT = "/crash"
 EPH = "/crash/eph"
 OP_TIMEOUT = 5.0          # seconds a writer waits for one reply
 DELETE_CAP = 300          # per writer: above this many deletable nodes, delete more
+BATCH = 200               # most requests queued at once on the checking client
 
 
 def say(msg):
@@ -353,17 +354,20 @@ class Model:
             by_parent[path.rsplit("/", 1)[0]].append(path)
         children = {}
         parents = sorted(by_parent)
-        asyncs = [(p, client.get_children_async(p)) for p in parents]
-        for p, a in asyncs:
-            try:
-                children[p] = set(a.get(timeout=30))
-            except kex.NoNodeError:
-                children[p] = set()
+        for i in range(0, len(parents), BATCH):
+            h.require_connected(client)
+            asyncs = [(p, client.get_children_async(p)) for p in parents[i:i + BATCH]]
+            for p, a in asyncs:
+                try:
+                    children[p] = set(a.get(timeout=30))
+                except kex.NoNodeError:
+                    children[p] = set()
         # Data of everything present (in batches: bounded outstanding requests).
         present = [p for p in self.nodes if p.rsplit("/", 1)[1] in children[p.rsplit("/", 1)[0]]]
         data = {}
-        for i in range(0, len(present), 2000):
-            batch = [(p, client.get_async(p)) for p in present[i:i + 2000]]
+        for i in range(0, len(present), BATCH):
+            h.require_connected(client)
+            batch = [(p, client.get_async(p)) for p in present[i:i + BATCH]]
             for p, a in batch:
                 try:
                     data[p] = a.get(timeout=30)[0]
@@ -401,6 +405,7 @@ class Model:
                 if path not in self.nodes and path not in self.counters:
                     phantom.append(path)
         # Counters.
+        h.require_connected(client)
         counter_reads = [(p, client.get_async(p)) for p in sorted(self.counters)]
         observed_counters = {}
         for p, a in counter_reads:
@@ -450,8 +455,9 @@ def check_ephemerals(client, ready_at, bound_s, stale_seen):
     empty or None, names still there, new stale names)."""
     remaining = []
     while True:
+        h.require_connected(client)
         try:
-            remaining = sorted(client.get_children(EPH))
+            remaining = sorted(client.get_children_async(EPH).get(timeout=10))
         except kex.NoNodeError:
             remaining = []
         if not remaining:
@@ -517,12 +523,18 @@ def main(argv):
     work = a.workdir or tempfile.mkdtemp(prefix="crash-loop.")
     os.makedirs(work, exist_ok=True)
     srv = None
+    # The rounds run in a worker thread, so that this (main) thread can
+    # always take signals and enforce an overall bound (see h.bounded).
+    overall = 120 + a.rounds * (a.max_run + 2 * a.start_timeout + 60 + 2 * a.session_timeout / 1000 + 200)
     try:
-        return run(a, work)
+        return h.bounded(lambda: run(a, work), overall, "crash loop")
+    except h.BoundExceeded as e:
+        say("FAIL: %s: something hangs (see %s/kazoo.log and the server log)" % (e, work))
+        return 1
     finally:
         srv = RUNNING.get("srv")
-        if srv is not None:
-            srv.stop()
+        if srv is not None:      # interrupted or failed: the run did not stop it
+            srv.abort()
         if a.keep:
             open(os.path.join(work, "KEEP"), "w").close()
             say("work dir kept: %s" % work)
@@ -626,17 +638,21 @@ def run(a, work):
             break
         ready_at = time.monotonic()
         client = h.new_client(srv.hosts, 10.0)
-        try:
+
+        def check():
             client.start(timeout=15)
             res = model.verify(client)
-            eph_took, eph_left, eph_new = check_ephemerals(client, ready_at, eph_bound, stale_seen)
+            return (res,) + check_ephemerals(client, ready_at, eph_bound, stale_seen)
+        try:
+            res, eph_took, eph_left, eph_new = h.bounded(
+                check, 15 + 120 + len(model.nodes) / 1000 + eph_bound, "check after restart")
         except Exception as e:  # noqa: BLE001 - the server stopped answering
             h.stop_client(client, 10)
             if not srv.alive():
                 failed_restarts += 1
-                say("round %d: RESTART FAILED: the server answered imok, then exited (code %s) during "
+                say("round %d: RESTART FAILED: the server answered imok, then exited (%s) during "
                     "the check (%s: %s); tail of its log:\n%s" % (
-                        rnd, srv.poll_exit(), type(e).__name__, e, srv.log_tail()))
+                        rnd, h.describe_exit(srv.poll_exit()), type(e).__name__, e, srv.log_tail()))
             else:
                 anomalies.append("round %d: checking after the restart failed: %s: %s" % (rnd, type(e).__name__, e))
                 say("round %d: checking after the restart failed: %s: %s" % (rnd, type(e).__name__, e))

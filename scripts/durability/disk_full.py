@@ -37,7 +37,6 @@ log I/O error); run it with --server apache to see what it does.
 import argparse
 import os
 import random
-import shutil
 import sys
 import time
 
@@ -124,12 +123,17 @@ def main(argv):
     h.become_subreaper()
     srv = None
     try:
-        srv, rc = run(a)
+        # In a worker thread, so that this (main) thread can always take
+        # signals and enforce an overall bound (see h.bounded).
+        srv, rc = h.bounded(lambda: run(a), a.fill_timeout + a.recover_timeout + 600, "disk-full test")
         return rc
+    except h.BoundExceeded as e:
+        say("FAIL: %s: something hangs (see %s/kazoo.log and the server log)" % (e, a.workdir))
+        return 1
     finally:
         srv = RUNNING.get("srv")
-        if srv is not None:
-            srv.stop()
+        if srv is not None:      # interrupted or failed: the run did not stop it
+            srv.abort()
 
 
 RUNNING = {}
@@ -206,7 +210,7 @@ def run(a):
             unknown.append(path)
             say("write %d got no reply: %s (%d acknowledged before it; %s; server %s)" % (
                 i, res, len(acked), fmt_fs(a.fs), "alive" if srv.alive() else
-                "EXITED with code %s" % srv.poll_exit()))
+                "EXITED, %s" % h.describe_exit(srv.poll_exit())))
             break
     fill_s = time.monotonic() - t0
     say("fill: %d writes in %.1fs: %d acknowledged, %d error replies (%s), %d without reply; %s" % (
@@ -216,7 +220,7 @@ def run(a):
         crit["C1"] = (True, "writes fail with an error reply: first at write %d, %s" % (first_err[0], first_err[1]))
     elif unknown:
         crit["C1"] = (False, "write %d got no reply instead of an error reply%s" % (
-            i, "" if srv.alive() else "; the server process exited (code %s)" % srv.poll_exit()))
+            i, "" if srv.alive() else "; the server process exited (%s)" % h.describe_exit(srv.poll_exit())))
     else:
         crit["C1"] = (False, "the disk never filled up: %d writes, no error reply (%s)" % (i, fmt_fs(a.fs)))
 
@@ -239,7 +243,7 @@ def run(a):
                     len(present_refused), ", ".join(present_refused[:3])))
         else:
             crit["C3"] = (False, "not checked: reads do not work (server %s)" % (
-                "alive" if srv.alive() else "exited, code %s" % srv.poll_exit()))
+                "alive" if srv.alive() else "exited, %s" % h.describe_exit(srv.poll_exit())))
         # Information only: a new session while full (creating a session is a write).
         c2 = h.new_client(srv.hosts, 10.0, connect_tries=1)
         try:
@@ -299,7 +303,7 @@ def run(a):
             recovered, tries, "" if not more_fail else "; but then %d of 10 failed: %s" % (len(more_fail), more_fail[0])))
     else:
         crit["C4"] = (False, "no write succeeded within %.0fs of freeing space (%d tries, last: %s; server %s)" % (
-            a.recover_timeout, tries, last, "alive" if srv.alive() else "exited, code %s" % srv.poll_exit()))
+            a.recover_timeout, tries, last, "alive" if srv.alive() else "exited, %s" % h.describe_exit(srv.poll_exit())))
     h.stop_client(client, 10)
 
     # ---- 5. kill -9 and restart on the same dataDir
@@ -307,7 +311,7 @@ def run(a):
     exit_code = srv.poll_exit()
     srv.kill9()
     say("server %s; restarting on the same dataDir (%s)" % (
-        "killed with SIGKILL" if was_alive else "had already exited (code %s)" % exit_code, fmt_fs(a.fs)))
+        "killed with SIGKILL" if was_alive else "had already exited (%s)" % h.describe_exit(exit_code), fmt_fs(a.fs)))
     ok, took, msg = srv.start()
     if not ok:
         crit["C5"] = (False, "restart failed after %.1fs: %s" % (took, msg.splitlines()[0] if msg else "?"))
@@ -364,18 +368,22 @@ def check_all(client, acked, refused):
     wrong data, refused-but-present)."""
     missing, wrong, present_refused = [], [], []
     paths = sorted(acked)
-    for i in range(0, len(paths), 2000):
-        batch = [(p, client.get_async(p)) for p in paths[i:i + 2000]]
+    for i in range(0, len(paths), 200):
+        h.require_connected(client)
+        batch = [(p, client.get_async(p)) for p in paths[i:i + 200]]
         for p, r in batch:
             try:
                 if r.get(timeout=30)[0] != acked[p]:
                     wrong.append(p)
             except kex.NoNodeError:
                 missing.append(p)
-    batch = [(p, client.exists_async(p)) for p in sorted(refused)]
-    for p, r in batch:
-        if r.get(timeout=30) is not None:
-            present_refused.append(p)
+    refused_paths = sorted(refused)
+    for i in range(0, len(refused_paths), 200):
+        h.require_connected(client)
+        batch = [(p, client.exists_async(p)) for p in refused_paths[i:i + 200]]
+        for p, r in batch:
+            if r.get(timeout=30) is not None:
+                present_refused.append(p)
     return missing, wrong, present_refused
 
 

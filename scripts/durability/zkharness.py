@@ -80,6 +80,18 @@ def reap(pid):
 STOP_SIGNAL = []     # signals received; see install_signal_exit / check_stop
 
 
+def describe_exit(code):
+    """'exit status 1', 'killed by SIGTERM', 'status unknown' for poll_exit()."""
+    if code is None:
+        return "status unknown"
+    if code < 0:
+        try:
+            return "killed by %s" % signal.Signals(-code).name
+        except ValueError:
+            return "killed by signal %d" % -code
+    return "exit status %d" % code
+
+
 def install_signal_exit():
     """SIGTERM / SIGHUP / SIGINT raise SystemExit, so `finally` blocks clean
     up.  The signal is also remembered: check_stop() raises again, in case
@@ -116,6 +128,8 @@ class ServerProc:
         self.pid = None
         self.exit_status = None
         self.starts = 0
+        self.pgid = None        # process group of the last start (bash + server)
+        self.aborted = False
 
     @property
     def log_path(self):
@@ -162,14 +176,21 @@ class ServerProc:
                   'echo "PORT=$port"; start_%s_cfg "$port" "$@"' % self.kind)
         cmd = ["bash", "-c", script, "servers", SERVERS_SH, str(base), self.dir] + self.extra_cfg
         t0 = time.monotonic()
+        if self.aborted:
+            raise ServerError("aborted")
         # Its own process group: if we are interrupted (SIGTERM, timeout)
         # while it runs, the group -- bash, its subshells and the server it
         # launched -- is killed at once, so no server can appear later.
         p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True, env=self.env,
                              start_new_session=True)
+        self.pgid = p.pid        # while the start runs (see abort)
         try:
+            if self.aborted:
+                raise ServerError("aborted")
             out, err = p.communicate(timeout=self.start_timeout + 30)
+            if self.aborted:
+                raise ServerError("aborted")
         except BaseException as e:
             try:
                 os.killpg(p.pid, signal.SIGKILL)
@@ -182,18 +203,22 @@ class ServerProc:
             if isinstance(e, subprocess.TimeoutExpired):
                 return False, time.monotonic() - t0, "servers.sh start did not return in %ds" % (self.start_timeout + 30)
             raise
+        finally:
+            self.pgid = None
         took = time.monotonic() - t0
         self.starts += 1
         for line in out.splitlines():
             if line.startswith("PORT="):
                 self.port = int(line[5:])
         self._adopt_pid()
+        if self.aborted:         # abort() ran meanwhile, maybe before the pid was known
+            self.kill9()
+            raise ServerError("aborted")
         if p.returncode != 0:
             msg = err.strip()
             if self.pid is not None and not pid_alive(self.pid):
                 code = self.poll_exit()
-                msg = "the server process exited%s\n%s" % (
-                    "" if code is None else " with code %d" % code, msg)
+                msg = "the server process exited (%s)\n%s" % (describe_exit(code), msg)
             return False, took, msg
         if self.pid is None or not pid_alive(self.pid):
             return False, took, "server answered imok but its pid is gone\n" + err.strip()
@@ -252,6 +277,18 @@ class ServerProc:
             except (OSError, ValueError):
                 pass
         self.pid = None
+
+    def abort(self):
+        """Cleanup from any thread: no more starts, and SIGKILL to a start in
+        progress and to the server (its whole process group)."""
+        self.aborted = True
+        if self.pgid is not None:
+            try:
+                os.killpg(self.pgid, signal.SIGKILL)
+            except OSError:
+                pass
+        self._adopt_pid() if self.pid is None else None
+        return self.kill9()
 
     def kill9(self):
         """SIGKILL now; waits (up to 10 s) until the process is gone."""
@@ -378,6 +415,47 @@ def new_client(hosts, session_timeout_s, connect_tries=3):
                        ignore_expire=False)
     return KazooClient(hosts=hosts, timeout=session_timeout_s,
                        connection_retry=retry, command_retry=None)
+
+
+class BoundExceeded(Exception):
+    pass
+
+
+def bounded(fn, seconds, name="bounded"):
+    """Runs fn() in a daemon thread and waits at most `seconds` for it.
+    Returns its result or raises its exception; raises BoundExceeded if it
+    is still running then (the thread is left behind, harmless: daemon).
+
+    Used to keep kazoo calls off the main thread: kazoo's request path
+    swallows any exception (a bare except around a socket send), SystemExit
+    from a signal handler included, and that send blocks for good once its
+    connection thread has given up -- so a main thread inside kazoo can
+    neither be bounded nor interrupted."""
+    box = {}
+
+    def run():
+        try:
+            box["result"] = fn()
+        except BaseException as e:  # noqa: BLE001 - handed to the caller
+            box["error"] = e
+
+    t = threading.Thread(target=run, daemon=True, name=name)
+    t.start()
+    deadline = time.monotonic() + seconds
+    while t.is_alive() and time.monotonic() < deadline:
+        t.join(0.2)
+    if t.is_alive():
+        raise BoundExceeded("%s did not finish within %.0f s" % (name, seconds))
+    if "error" in box:
+        raise box["error"]
+    return box.get("result")
+
+
+def require_connected(client):
+    """Raises unless the client is connected: queueing requests on a client
+    whose connection thread has given up would block (see bounded)."""
+    if not client.connected:
+        raise kex.ConnectionClosedError("client not connected")
 
 
 def stop_client(client, seconds=10):
