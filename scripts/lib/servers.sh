@@ -180,8 +180,9 @@ stop_server() {
         servers_log "pid $pid ($dir) ignored SIGTERM for 10 s; sending SIGKILL"
         kill -KILL "$pid" 2>/dev/null
     fi
-    # Reap it when it is our child (no-op otherwise).
-    wait "$pid" 2>/dev/null
+    # Reap it when it is our child (no-op otherwise). Its status is that of
+    # a process we just killed: not an error, even under `set -e`.
+    wait "$pid" 2>/dev/null || true
     return 0
 }
 
@@ -252,8 +253,8 @@ launch_server() {
     wait_imok "$port" "$dir" "$name" && return 0
     # Say how it ended if it exited (it is our child: its status is ours).
     if ! pid_alive "$pid"; then
-        wait "$pid" 2>/dev/null
-        rc=$?
+        rc=0
+        wait "$pid" 2>/dev/null || rc=$?
         if [ "$rc" -gt 128 ]; then
             servers_log "$name (pid $pid) was killed by signal $((rc - 128)) ($(kill -l $((rc - 128)) 2>/dev/null))"
         else
@@ -313,7 +314,7 @@ crash_server() {
         pid_alive "$pid" || break
         sleep 0.05
     done
-    wait "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null || true
     if pid_alive "$pid"; then
         servers_log "pid $pid ($dir) still alive 10 s after SIGKILL"
         return 1
