@@ -71,15 +71,23 @@ final class Snapshotter: @unchecked Sendable {
         self.snapRetainCount = max(snapRetainCount, 3)
     }
 
-    func write(tree: DataTree, sessions: [Int64: Int32]) {
+    /// Writes the tree in `holder`, then gives the holder to `done` (which
+    /// hands it back to the state loop to drop the tree there).
+    func write(_ holder: TreeHolder, sessions: [Int64: Int32], done: @escaping @Sendable (TreeHolder) -> Void) {
         queue.async { [self] in
-            let started = ContinuousClock.now
-            do {
-                let path = try directory.writeSnapshot(tree: tree, sessions: sessions)
-                logger.info("snapshot \(path) written (\(tree.nodeCount) znodes, \(sessions.count) sessions) in \(ContinuousClock.now - started)")
-            } catch {
-                logger.error("snapshot failed: \(error)")
-            }
+            writeSnapshot(holder, sessions: sessions)
+            done(holder)
+        }
+    }
+
+    private func writeSnapshot(_ holder: TreeHolder, sessions: [Int64: Int32]) {
+        guard let tree = holder.tree else { return }
+        let started = ContinuousClock.now
+        do {
+            let path = try directory.writeSnapshot(tree: tree, sessions: sessions)
+            logger.info("snapshot \(path) written (\(tree.nodeCount) znodes, \(sessions.count) sessions) in \(ContinuousClock.now - started)")
+        } catch {
+            logger.error("snapshot failed: \(error)")
         }
     }
 

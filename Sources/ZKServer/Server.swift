@@ -114,7 +114,9 @@ public final class ZooKeeperServer: Sendable {
         let stateLoop = StateLoop(eventLoop: stateGroup.next(), core: core, clock: clock, log: logWriter, logger: logger)
         let snapshotter = Snapshotter(directory: directory, snapRetainCount: config.snapRetainCount, logger: logger)
         logWriter.start(reportingTo: stateLoop) { _ in
-            stateLoop.snapshot { tree, sessions in snapshotter.write(tree: tree, sessions: sessions) }
+            stateLoop.snapshot { holder, sessions in
+                snapshotter.write(holder, sessions: sessions) { stateLoop.release($0) }
+            }
         }
         self.logWriter.withLockedValue { $0 = logWriter }
         if config.purgeIntervalHours > 0 {

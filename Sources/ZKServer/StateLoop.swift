@@ -75,11 +75,21 @@ final class StateLoop: @unchecked Sendable {
 
     /// Hands a point-in-time copy of the tree and the sessions (id →
     /// timeout) to `body`, from the state loop. The copy is O(1).
-    func snapshot(_ body: @escaping @Sendable (DataTree, [Int64: Int32]) -> Void) {
+    ///
+    /// The copy comes in a holder that only the state loop empties (see
+    /// `release`): the tree's persistent map must never lose its last
+    /// reference on another thread while the state loop changes the tree,
+    /// or the map's in-place update can touch freed nodes.
+    func snapshot(_ body: @escaping @Sendable (TreeHolder, [Int64: Int32]) -> Void) {
         eventLoop.execute { [self] in
             let sessions = core.sessions.sessions.mapValues(\.timeoutMillis)
-            body(core.tree, sessions)
+            body(TreeHolder(core.tree), sessions)
         }
+    }
+
+    /// Drops a snapshot's copy of the tree, on the state loop.
+    func release(_ holder: TreeHolder) {
+        eventLoop.execute { holder.drop() }
     }
 
     /// The answer to a four-letter word that needs the core's state.
@@ -214,6 +224,18 @@ final class StateLoop: @unchecked Sendable {
             }
         }
     }
+}
+
+/// A copy of the tree lent to another thread. Its last reference is dropped
+/// on the state loop only (StateLoop.release).
+final class TreeHolder: @unchecked Sendable {
+    // Set on the state loop; read on the snapshot thread; cleared on the
+    // state loop after the snapshot thread is done with it.
+    private(set) var tree: DataTree?
+
+    init(_ tree: DataTree) { self.tree = tree }
+
+    fileprivate func drop() { tree = nil }
 }
 
 /// The log writer as the state loop sees it: `append` queues a transaction;
