@@ -142,7 +142,15 @@ extension DataTree {
         quotaPaths = []
         let prefix = ZNodePath.quota + [0x2f]
         let suffix = [0x2f] + Quotas.limitNode
-        for (path, node) in nodes where node.children.isEmpty && path.starts(with: prefix) && path.ends(with: suffix) {
+        // Walk only the /zookeeper/quota subtree, not the whole tree.
+        var quotaNodes: [[UInt8]] = []
+        var stack = [ZNodePath.quota]
+        while let next = stack.popLast() {
+            guard let node = nodes[next] else { continue }
+            if node.children.isEmpty { quotaNodes.append(next) }
+            stack.append(contentsOf: node.children.map { ZNodePath.child(next, $0) })
+        }
+        for path in quotaNodes where path.starts(with: prefix) && path.ends(with: suffix) {
             // Apache cuts at the first "/zookeeper_limits" after the prefix.
             guard let cut = path.firstIndex(ofSubsequence: suffix, from: ZNodePath.quota.count) else { continue }
             let target = Array(path[ZNodePath.quota.count..<cut])
