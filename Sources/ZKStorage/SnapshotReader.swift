@@ -19,7 +19,7 @@ public enum SnapshotReader {
             throw .invalidArgument("\(path.text): not a snapshot file name (snapshot.<zxid in hex>)")
         }
         if let method = file.compression {
-            throw .unsupportedCompression(file: path.text, method: method)
+            return try CompressedSnapshot.read(path, method: method, zxid: file.zxid, extendedTypesEnabled: extendedTypesEnabled)
         }
         let fd = try openForReading(path)
         defer { try? fd.close() }

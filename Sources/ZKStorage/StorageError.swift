@@ -52,7 +52,8 @@ public enum StorageError: Error, Hashable, Sendable, CustomStringConvertible {
     case corruptSnapshot(file: String, offset: Int64, reason: String)
     /// A snapshot's stored Adler32 seal does not match its content.
     case snapshotChecksumMismatch(file: String, offset: Int64, stored: Int64, computed: Int64)
-    /// A compressed snapshot (`snapshot.<zxid>.gz` or `.snappy`): not supported yet.
+    /// A snapshot compressed with a method other than gz or snappy (the two
+    /// Apache writes, both read by CompressedSnapshot).
     case unsupportedCompression(file: String, method: String)
     /// Snapshots exist but none could be read; `problems` says why for each.
     case noValidSnapshot(directory: String, problems: [String])
@@ -87,7 +88,7 @@ public enum StorageError: Error, Hashable, Sendable, CustomStringConvertible {
         case let .snapshotChecksumMismatch(file, offset, stored, computed):
             return "\(file): snapshot checksum mismatch at offset \(offset): stored \(stored), computed \(computed)"
         case let .unsupportedCompression(file, method):
-            return "\(file): \(method)-compressed snapshots are not supported; restart Apache with snapshot.compression.method unset to rewrite it uncompressed"
+            return "\(file): \(method)-compressed snapshots cannot be read (only gz and snappy); restart Apache with snapshot.compression.method unset to rewrite it uncompressed"
         case let .noValidSnapshot(directory, problems):
             return "\(directory): no readable snapshot: " + problems.joined(separator: "; ")
         case let .logsWithoutSnapshot(directory):
