@@ -54,7 +54,7 @@ let package = Package(
         .executableTarget(
             name: "swiftzk",
             dependencies: [
-                "ZKProtocol", "ZKDataTree", "ZKServer", "ZKStorage",
+                "ZKProtocol", "ZKDataTree", "ZKServerCore", "ZKServer", "ZKStorage",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SystemPackage
 import ZKDataTree
+import ZKServerCore
 import ZKStorage
 
 /// Opening the dataDir at start-up, the session secret, and snapshots and
@@ -23,7 +24,7 @@ enum Persistence {
         }
         let elapsed = ContinuousClock.now - started
         let from = state.snapshot.map { $0.name } ?? "no snapshot"
-        logger.info("recovered \(state.tree.nodeCount) znodes and \(state.sessions.count) sessions up to zxid \(zxidText(state.lastZxid)) from \(from) and \(state.replayedTxnCount) logged transactions in \(elapsed)")
+        logger.info("recovered \(state.tree.nodeCount) znodes and \(state.sessions.count) sessions up to zxid \(hex(state.lastZxid)) from \(from) and \(state.replayedTxnCount) logged transactions in \(elapsed)")
         return (directory, state)
     }
 
@@ -52,8 +53,6 @@ enum Persistence {
         }
         return secret
     }
-
-    static func zxidText(_ zxid: Int64) -> String { "0x" + String(UInt64(bitPattern: zxid), radix: 16) }
 }
 
 /// Writes snapshots and purges old files on a thread of its own, from

@@ -27,6 +27,8 @@ public final class ZooKeeperServer: Sendable {
     /// section, and the `sasl` ACL scheme when an `authProvider.N` names it.
     static func applySASL(_ config: ServerConfig, to core: inout CoreConfig) throws {
         let properties = config.properties
+        // The same keys as Java system properties (zookeeper.<key>).
+        let systemProperties = Dictionary(uniqueKeysWithValues: properties.map { ("zookeeper." + $0.key, $0.value) })
         if let path = properties["java.security.auth.login.config"], !path.isEmpty {
             let text: String
             do {
@@ -34,7 +36,6 @@ public final class ZooKeeperServer: Sendable {
             } catch {
                 throw ServerError.startup("\(path): cannot read the JAAS file named by java.security.auth.login.config: \(error.localizedDescription)")
             }
-            let systemProperties = Dictionary(uniqueKeysWithValues: properties.map { ("zookeeper." + $0.key, $0.value) })
             switch JAASConfig.parse(text: text, systemProperties: systemProperties) {
             case .failure(let error):
                 throw ServerError.startup("\(path): \(error)")
@@ -47,7 +48,6 @@ public final class ZooKeeperServer: Sendable {
         }
         let registersSASL = properties.contains { $0.key.hasPrefix("authProvider.") && $0.value == ZooCfgKeys.saslProviderClass }
         if registersSASL {
-            let systemProperties = Dictionary(uniqueKeysWithValues: properties.map { ("zookeeper." + $0.key, $0.value) })
             core.saslProvider = SASLAuthProvider(systemProperties: systemProperties)
         }
         core.saslSuperPassword = properties["SASLAuthenticationProvider.superPassword"]

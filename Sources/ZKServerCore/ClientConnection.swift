@@ -79,13 +79,5 @@ public struct LatencyStats: Sendable {
     }
 
     /// "min/avg/max", the average rounded half-up to four decimals.
-    public var latencyText: String {
-        guard latencyCount > 0 else { return "0/0.0/0" }
-        let scaled = (latencyTotal * 10000 * 2 + latencyCount) / (latencyCount * 2)
-        let whole = scaled / 10000
-        var fraction = String(scaled % 10000)
-        fraction = String(repeating: "0", count: 4 - fraction.count) + fraction
-        while fraction.count > 1 && fraction.hasSuffix("0") { fraction.removeLast() }
-        return "\(latencyMin)/\(whole).\(fraction)/\(latencyMax)"
-    }
+    public var latencyText: String { "\(min)/\(averageText)/\(max)" }
 }

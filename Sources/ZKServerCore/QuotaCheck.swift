@@ -21,27 +21,24 @@ enum QuotaCheck: Equatable, Sendable {
         guard checkCount || checkBytes, let statNode = tree.node(Quotas.statPath(prefix)) else { return .withinLimits }
         let current = StatsTrack(statNode.data)
         let name = String(decoding: prefix, as: UTF8.self)
-        var result = QuotaCheck.withinLimits
-        if checkCount {
-            let newCount = current.count + countDiff
-            let hard = limits.countHardLimit > -1
-            let limit = hard ? limits.countHardLimit : limits.count
-            if newCount > limit {
-                let message = "Quota exceeded: \(name) [current count=\(newCount), \(hard ? "hard" : "soft")CountLimit=\(limit)]"
-                if hard { return .hard(message) }
-                result = .soft(message)
-            }
-        }
-        if checkBytes {
-            let newBytes = current.bytes + bytesDiff
-            let hard = limits.byteHardLimit > -1
-            let limit = hard ? limits.byteHardLimit : limits.bytes
-            if newBytes > limit {
-                let message = "Quota exceeded: \(name) [current bytes=\(newBytes), \(hard ? "hard" : "soft")ByteLimit=\(limit)]"
-                if hard { return .hard(message) }
-                result = .soft(message)
-            }
-        }
-        return result
+        let count = checkCount
+            ? limitCheck(name, "count", "Count", current.count + countDiff, soft: limits.count, hard: limits.countHardLimit)
+            : .withinLimits
+        if case .hard = count { return count }
+        let bytes = checkBytes
+            ? limitCheck(name, "bytes", "Byte", current.bytes + bytesDiff, soft: limits.bytes, hard: limits.byteHardLimit)
+            : .withinLimits
+        if case .withinLimits = bytes { return count }
+        return bytes
+    }
+
+    /// One limit: the hard one when set (> -1), else the soft one.
+    private static func limitCheck(_ name: String, _ field: String, _ limitName: String, _ newValue: Int64,
+                                   soft: Int64, hard: Int64) -> QuotaCheck {
+        let isHard = hard > -1
+        let limit = isHard ? hard : soft
+        guard newValue > limit else { return .withinLimits }
+        let message = "Quota exceeded: \(name) [current \(field)=\(newValue), \(isHard ? "hard" : "soft")\(limitName)Limit=\(limit)]"
+        return isHard ? .hard(message) : .soft(message)
     }
 }

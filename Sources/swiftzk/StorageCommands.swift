@@ -3,12 +3,11 @@ import Foundation
 import SystemPackage
 import ZKDataTree
 import ZKProtocol
+import ZKServerCore
 import ZKStorage
 
 /// Text forms shared by the dump commands.
 enum DumpText {
-    static func hex(_ value: Int64) -> String { "0x" + String(UInt64(bitPattern: value), radix: 16) }
-
     static func text(_ bytes: JuteBytes) -> String {
         guard let raw = bytes.bytes else { return "null" }
         return String(decoding: raw, as: UTF8.self).debugDescription
@@ -73,7 +72,7 @@ struct LogsCommand: ParsableCommand {
             print("ZooKeeper Transactional Log File with dbid \(contents.fileHeader.dbid) txnlog format version \(contents.fileHeader.version)")
             for record in contents.records {
                 let h = record.header
-                print("\(DumpText.time(h.time)) session \(DumpText.hex(h.clientId)) cxid \(DumpText.hex(Int64(h.cxid))) zxid \(DumpText.hex(h.zxid)) \(h.type) \(DumpText.body(record.entry.body))")
+                print("\(DumpText.time(h.time)) session \(hex(h.clientId)) cxid \(hex(Int64(h.cxid))) zxid \(hex(h.zxid)) \(h.type) \(DumpText.body(record.entry.body))")
             }
             switch contents.end {
             case .clean(let offset):
@@ -158,15 +157,15 @@ struct SnapshotCommand: ParsableCommand {
                 let s = node.clientStat
                 print("----")
                 print(path.isEmpty ? "/" : String(decoding: path, as: UTF8.self))
-                print("  cZxid = \(DumpText.hex(s.czxid))")
+                print("  cZxid = \(hex(s.czxid))")
                 print("  ctime = \(DumpText.time(s.ctime))")
-                print("  mZxid = \(DumpText.hex(s.mzxid))")
+                print("  mZxid = \(hex(s.mzxid))")
                 print("  mtime = \(DumpText.time(s.mtime))")
-                print("  pZxid = \(DumpText.hex(s.pzxid))")
+                print("  pZxid = \(hex(s.pzxid))")
                 print("  cversion = \(s.cversion)")
                 print("  dataVersion = \(s.version)")
                 print("  aclVersion = \(s.aversion)")
-                print("  ephemeralOwner = \(DumpText.hex(s.ephemeralOwner))")
+                print("  ephemeralOwner = \(hex(s.ephemeralOwner))")
                 print("  dataLength = \(s.dataLength)")
                 print("  acl = [\(DumpText.acl(node.acl))]")
                 if data { print("  data = \(DumpText.text(node.data))") }
@@ -174,12 +173,12 @@ struct SnapshotCommand: ParsableCommand {
             print("----")
             print("Session Details (sid, timeout, ephemeralCount):")
             for (id, timeout) in snapshot.sessions.sorted(by: { $0.key < $1.key }) {
-                print("\(DumpText.hex(id)), \(timeout), \(snapshot.tree.ephemerals(of: id).count)")
+                print("\(hex(id)), \(timeout), \(snapshot.tree.ephemerals(of: id).count)")
             }
             print("----")
-            print("Last zxid: \(DumpText.hex(snapshot.zxid))")
+            print("Last zxid: \(hex(snapshot.zxid))")
             if let digest = snapshot.digest {
-                print("Digest: zxid \(DumpText.hex(digest.zxid)) digest \(digest.digest)")
+                print("Digest: zxid \(hex(digest.zxid)) digest \(digest.digest)")
             }
         }
     }
