@@ -166,14 +166,18 @@ extension ServerCore {
     mutating func reply(_ id: ConnectionID, xid: Int32, err: ZKError, _ body: ZKResponse? = nil,
                                 actions: inout [CoreAction]) {
         let header = ReplyHeader(xid: xid, zxid: tree.lastProcessedZxid, err: err)
-        connections[id]?.lastZxid = tree.lastProcessedZxid
-        connections[id]?.lastResponseWallMillis = clockNow.wallMillis
-        send(id, .reply(header, err == .ok ? body : nil), actions: &actions)
+        stats.packetsSent += 1
+        if let index = connections.index(forKey: id) {
+            connections.values[index].lastZxid = tree.lastProcessedZxid
+            connections.values[index].lastResponseWallMillis = clockNow.wallMillis
+            connections.values[index].packetsSent += 1
+        }
+        actions.append(.send(id, .reply(header, err == .ok ? body : nil)))
     }
 
     mutating func send(_ id: ConnectionID, _ outbound: Outbound, actions: inout [CoreAction]) {
         stats.packetsSent += 1
-        connections[id]?.packetsSent += 1
+        if let index = connections.index(forKey: id) { connections.values[index].packetsSent += 1 }
         actions.append(.send(id, outbound))
     }
 }

@@ -24,8 +24,9 @@ extension ServerCore {
     /// Returns the zxid the reply waits for.
     mutating func prepareAndLog(_ id: ConnectionID, xid: Int32, _ request: ZKRequest, sessionID: Int64, now: Now,
                                 actions: inout [CoreAction]) -> Int64 {
-        guard let connection = connections[id] else { return lastZxid }
-        let requester = Requester(sessionID: sessionID, authIds: connection.auth.ids, clientAddress: connection.address.bytes)
+        guard let index = connections.index(forKey: id) else { return lastZxid }
+        let requester = Requester(sessionID: sessionID, authIds: connections.values[index].auth.ids,
+                                  clientAddress: connections.values[index].address.bytes)
         var header = nextHeader(session: sessionID, cxid: xid, type: request.opCode, now: now)
         if case .closeSession = request {
             logCloseSession(sessionID, header: header, origin: .closeSession(id, xid: xid), actions: &actions)
@@ -194,12 +195,15 @@ extension ServerCore {
     /// The head of a connection's queue (a write) is answered: run what
     /// waited behind it, up to the next unapplied write.
     mutating func finishHead(_ id: ConnectionID, actions: inout [CoreAction]) {
-        guard connections[id] != nil else { return }
-        if case .write = connections[id]?.queue.first { connections[id]?.queue.removeFirst() }
-        while let next = connections[id]?.queue.first {
+        guard var index = connections.index(forKey: id) else { return }
+        if case .write = connections.values[index].queue.first { connections.values[index].queue.removeFirst() }
+        while let next = connections.values[index].queue.first {
             if case .write = next { break }
-            connections[id]?.queue.removeFirst()
+            connections.values[index].queue.removeFirst()
             runQueued(id, next, actions: &actions)
+            // runQueued may have changed the connections (a close, say).
+            guard let again = connections.index(forKey: id) else { return }
+            index = again
         }
     }
 
@@ -256,9 +260,11 @@ extension ServerCore {
     }
 
     mutating func deliver(_ delivery: WatchDelivery, actions: inout [CoreAction]) {
-        guard let connection = connections[delivery.connection], let sessionID = connection.sessionID else { return }
+        guard let index = connections.index(forKey: delivery.connection),
+              let sessionID = connections.values[index].sessionID else { return }
         if let acl = delivery.acl {
-            let requester = Requester(sessionID: sessionID, authIds: connection.auth.ids, clientAddress: connection.address.bytes)
+            let requester = Requester(sessionID: sessionID, authIds: connections.values[index].auth.ids,
+                                      clientAddress: connections.values[index].address.bytes)
             guard (try? access.check(acl, .read, requester)) != nil else { return }
         }
         send(delivery.connection, .notification(

@@ -176,19 +176,21 @@ public struct ServerCore: Sendable {
     /// the shell read it (monotonic), for the latency statistics.
     public mutating func request(_ id: ConnectionID, xid: Int32, opCode: OpCode, body: Result<ZKRequest, JuteError>,
                                  receivedNanos: UInt64? = nil, now: Now, actions: inout [CoreAction]) {
-        guard let connection = connections[id], let sessionID = connection.sessionID else { return }
+        // One lookup, then in-place updates through the index: reading a
+        // field through `connections[id]` copies the whole connection.
+        guard let index = connections.index(forKey: id), let sessionID = connections.values[index].sessionID else { return }
         clockNow = now
         if let receivedNanos, now.monotonicNanos >= receivedNanos {
             let millis = Int64((now.monotonicNanos - receivedNanos) / 1_000_000)
             stats.latency.recordLatency(millis: millis)
-            connections[id]?.latency.recordLatency(millis: millis)
+            connections.values[index].latency.recordLatency(millis: millis)
         }
         stats.packetsReceived += 1
-        connections[id]?.packetsReceived += 1
-        connections[id]?.lastHeardWallMillis = now.wallMillis
-        connections[id]?.lastOperation = Self.operationName(opCode)
-        if xid >= 0 { connections[id]?.lastCxid = xid }
-        if opCode != .ping { connections[id]?.lastRequestWallMillis = now.wallMillis }
+        connections.values[index].packetsReceived += 1
+        connections.values[index].lastHeardWallMillis = now.wallMillis
+        connections.values[index].lastOperation = Self.operationName(opCode)
+        if xid >= 0 { connections.values[index].lastCxid = xid }
+        if opCode != .ping { connections.values[index].lastRequestWallMillis = now.wallMillis }
         sessions.touch(sessionID, now: now)
         let request: ZKRequest
         switch body {
@@ -209,7 +211,7 @@ public struct ServerCore: Sendable {
             // Writes are prepared at once, even behind unapplied ones: the
             // pending changes make each see the state the earlier leave.
             let zxid = prepareAndLog(id, xid: xid, request, sessionID: sessionID, now: now, actions: &actions)
-            connections[id]?.queue.append(.write(zxid))
+            if let index = connections.index(forKey: id) { connections.values[index].queue.append(.write(zxid)) }
         } else {
             deferOrRun(id, .read(xid: xid, request), actions: &actions)
         }
@@ -228,15 +230,16 @@ public struct ServerCore: Sendable {
     /// Runs a non-write request now, or queues it behind the connection's
     /// unapplied writes.
     private mutating func deferOrRun(_ id: ConnectionID, _ item: QueuedRequest, actions: inout [CoreAction]) {
-        if connections[id]?.queue.isEmpty == true {
+        guard let index = connections.index(forKey: id) else { return }
+        if connections.values[index].queue.isEmpty {
             runQueued(id, item, actions: &actions)
         } else {
-            connections[id]?.queue.append(item)
+            connections.values[index].queue.append(item)
         }
     }
 
     mutating func runQueued(_ id: ConnectionID, _ item: QueuedRequest, actions: inout [CoreAction]) {
-        guard let connection = connections[id], let sessionID = connection.sessionID else { return }
+        guard let index = connections.index(forKey: id), let sessionID = connections.values[index].sessionID else { return }
         switch item {
         case .error(let xid, let err, let close):
             reply(id, xid: xid, err: err, actions: &actions)
@@ -249,7 +252,8 @@ public struct ServerCore: Sendable {
         case .read(let xid, .sasl(let request)):
             sasl(id, xid: xid, request, actions: &actions)
         case .read(let xid, let request):
-            let requester = Requester(sessionID: sessionID, authIds: connection.auth.ids, clientAddress: connection.address.bytes)
+            let requester = Requester(sessionID: sessionID, authIds: connections.values[index].auth.ids,
+                                      clientAddress: connections.values[index].address.bytes)
             read(id, xid: xid, request, requester, actions: &actions)
         case .write:
             break
