@@ -88,9 +88,9 @@ final class LogWriter: TransactionLogSink, @unchecked Sendable {
         thread.start()
     }
 
-    func append(_ header: TxnHeader, _ body: TxnBody, epoch: Int) {
+    func append(_ entries: [(TxnHeader, TxnBody)], epoch: Int) {
         condition.lock()
-        queue.append(Entry(header: header, body: body, epoch: epoch))
+        for (header, body) in entries { queue.append(Entry(header: header, body: body, epoch: epoch)) }
         condition.unlock(withValue: true)
     }
 

@@ -12,8 +12,11 @@ final class StateLoop: @unchecked Sendable {
     // Everything below is touched only on `eventLoop`.
     let eventLoop: EventLoop
     private var core: ServerCore
-    private var channels: [ConnectionID: Channel] = [:]
-    private var pendingFlush: Set<ConnectionID> = []
+    private var outlets: [ConnectionID: Outlet] = [:]
+    /// Outlets holding replies not yet handed to their event loop.
+    private var dirty: [Outlet] = []
+    /// Transactions for the log, handed over together after each step.
+    private var logBatch: [(TxnHeader, TxnBody)] = []
     private let logger: Logger
     private let clock: ServerClock
     /// Where transactions go to become durable; nil keeps them in memory.
@@ -38,7 +41,7 @@ final class StateLoop: @unchecked Sendable {
 
     func opened(_ id: ConnectionID, channel: Channel, address: ClientAddress) {
         eventLoop.execute { [self] in
-            channels[id] = channel
+            outlets[id] = Outlet(channel)
             var actions: [CoreAction] = []
             core.connectionOpened(id, address: address, now: clock.now(), actions: &actions)
             perform(actions)
@@ -47,8 +50,7 @@ final class StateLoop: @unchecked Sendable {
 
     func closed(_ id: ConnectionID) {
         eventLoop.execute { [self] in
-            channels[id] = nil
-            pendingFlush.remove(id)
+            outlets[id] = nil
             core.connectionClosed(id, now: clock.now())
         }
     }
@@ -138,21 +140,26 @@ final class StateLoop: @unchecked Sendable {
 
     /// Carries out the core's actions. Transactions go to the log; without
     /// one (in-memory mode) they count as durable at once.
+    ///
+    /// Replies are encoded into one buffer per connection and handed over
+    /// once per step, in one task per event loop: a write from another
+    /// thread costs a task hop, and a flush another.
     private func perform(_ first: [CoreAction]) {
         var actions = first
         while !actions.isEmpty {
             var loggedInMemory: Int64?
             for action in actions {
                 if case .log(let header, let body) = action {
-                    if let log { log.append(header, body, epoch: core.logEpoch) } else { loggedInMemory = header.zxid }
+                    if log != nil { logBatch.append((header, body)) } else { loggedInMemory = header.zxid }
                 } else {
                     carryOut(action)
                 }
             }
-            for id in pendingFlush {
-                channels[id]?.flush()
+            if let log, !logBatch.isEmpty {
+                log.append(logBatch, epoch: core.logEpoch)
+                logBatch.removeAll(keepingCapacity: true)
             }
-            pendingFlush.removeAll(keepingCapacity: true)
+            handOffReplies()
             actions = []
             if let zxid = loggedInMemory {
                 core.durable(upTo: zxid, now: clock.now(), actions: &actions)
@@ -189,16 +196,19 @@ final class StateLoop: @unchecked Sendable {
     private func carryOut(_ action: CoreAction) {
             switch action {
             case .send(let id, let outbound):
-                guard let channel = channels[id] else { return }
-                var buffer = channel.allocator.buffer(capacity: 64)
-                Self.encode(outbound, into: &buffer)
-                channel.write(buffer, promise: nil)
-                pendingFlush.insert(id)
+                guard let outlet = outlets[id] else { return }
+                if !outlet.isDirty {
+                    outlet.start()
+                    dirty.append(outlet)
+                }
+                Self.encode(outbound, into: &outlet.pending)
             case .close(let id, let reason):
-                guard let channel = channels.removeValue(forKey: id) else { return }
+                guard let outlet = outlets.removeValue(forKey: id) else { return }
                 logger.info("closing connection \(id): \(reason)")
-                pendingFlush.remove(id)
-                channel.writeAndFlush(channel.allocator.buffer(capacity: 0)).whenComplete { _ in
+                // What was sent before goes first, then the close.
+                let channel = outlet.channel
+                let last = outlet.isDirty ? outlet.take() : channel.allocator.buffer(capacity: 0)
+                channel.writeAndFlush(last).whenComplete { _ in
                     channel.close(promise: nil)
                 }
             case .log:
@@ -206,6 +216,34 @@ final class StateLoop: @unchecked Sendable {
             case .warn(let message):
                 logger.warning("\(message)")
             }
+    }
+
+    /// Hands every dirty outlet's replies to its channel: one task per event
+    /// loop, which writes and flushes each of its connections.
+    private func handOffReplies() {
+        guard !dirty.isEmpty else { return }
+        if dirty.count == 1 {
+            let outlet = dirty[0]
+            dirty.removeAll(keepingCapacity: true)
+            if outlet.isDirty { outlet.channel.writeAndFlush(outlet.take(), promise: nil) }
+            return
+        }
+        var byLoop: [(loop: EventLoop, writes: [(Channel, ByteBuffer)])] = []
+        for outlet in dirty where outlet.isDirty {
+            let loop = outlet.channel.eventLoop
+            let write = (outlet.channel, outlet.take())
+            if let i = byLoop.firstIndex(where: { $0.loop === loop }) {
+                byLoop[i].writes.append(write)
+            } else {
+                byLoop.append((loop, [write]))
+            }
+        }
+        dirty.removeAll(keepingCapacity: true)
+        for (loop, writes) in byLoop {
+            loop.execute {
+                for (channel, buffer) in writes { channel.writeAndFlush(buffer, promise: nil) }
+            }
+        }
     }
 
     static func encode(_ outbound: Outbound, into buffer: inout ByteBuffer) {
@@ -238,11 +276,39 @@ final class TreeHolder: @unchecked Sendable {
     fileprivate func drop() { tree = nil }
 }
 
-/// The log writer as the state loop sees it: `append` queues a transaction;
+/// The log writer as the state loop sees it: `append` queues transactions;
 /// the writer later reports `durable(upTo:)` or `logFailed` to the loop.
 protocol TransactionLogSink: Sendable {
-    /// `epoch` is the core's log epoch: entries of an epoch that failed are dropped.
-    func append(_ header: TxnHeader, _ body: TxnBody, epoch: Int)
+    /// Queues `entries` in order. `epoch` is the core's log epoch: entries
+    /// of an epoch that failed are dropped.
+    func append(_ entries: [(TxnHeader, TxnBody)], epoch: Int)
+}
+
+/// A connection as the state loop writes to it: its channel, and the
+/// replies encoded for it since the last hand-off.
+private final class Outlet {
+    let channel: Channel
+    /// Replies not yet handed to the channel (valid while `isDirty`).
+    var pending = ByteBuffer()
+    private(set) var isDirty = false
+    /// The size of the last hand-off, to size the next buffer.
+    private var lastBytes = 256
+
+    init(_ channel: Channel) { self.channel = channel }
+
+    func start() {
+        pending = channel.allocator.buffer(capacity: lastBytes)
+        isDirty = true
+    }
+
+    /// The pending replies; the outlet is clean afterwards.
+    func take() -> ByteBuffer {
+        let buffer = pending
+        pending = ByteBuffer()
+        isDirty = false
+        lastBytes = max(256, buffer.readableBytes)
+        return buffer
+    }
 }
 
 /// What a connection hands the state loop.
