@@ -97,6 +97,27 @@ def write_stmt(rec, fname, ftype, value, b="buffer"):
         return f"{b}.{prim[ftype]}({value})"
     return f"{value}.encode(to: &{b})"
 
+FIXED_SIZES = {"int": 4, "long": 8, "boolean": 1}
+
+def fixed_size(rec, fields):
+    """The encoded size of a record of only ints, longs and booleans, else None."""
+    if not all(ftype in FIXED_SIZES for ftype, _ in fields):
+        return None
+    return sum(FIXED_SIZES[ftype] for ftype, _ in fields)
+
+def store_stmt(rec, fname, ftype, offset):
+    """A big-endian store of one fixed-size field into the raw buffer `out`."""
+    if (rec, fname) in ENUM_FIELDS:
+        enum = ENUM_FIELDS[(rec, fname)]
+        value = f"{fname}.rawValue" if enum == "Perms" else f"{fname}.code"
+    else:
+        value = fname
+    if ftype == "int":
+        return f"out.storeBytes(of: {value}.bigEndian, toByteOffset: {offset}, as: Int32.self)"
+    if ftype == "long":
+        return f"out.storeBytes(of: {value}.bigEndian, toByteOffset: {offset}, as: Int64.self)"
+    return f"out.storeBytes(of: {value} ? 1 : 0, toByteOffset: {offset}, as: UInt8.self)"
+
 def arb_expr(rec, fname, ftype):
     if (rec, fname) in ENUM_FIELDS:
         enum = ENUM_FIELDS[(rec, fname)]
@@ -224,8 +245,20 @@ def main():
         out.append("    }")
         out.append("")
         out.append("    public func encode(to buffer: inout ByteBuffer) {")
-        for ftype, fname in fields:
-            out.append(f"        {write_stmt(name, fname, ftype, fname)}")
+        size = fixed_size(name, fields)
+        if size is not None and len(fields) > 1:
+            # Only ints, longs and booleans: one capacity check and direct
+            # big-endian stores instead of one ByteBuffer write per field.
+            out.append(f"        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: {size}) {{ out in")
+            offset = 0
+            for ftype, fname in fields:
+                out.append(f"            {store_stmt(name, fname, ftype, offset)}")
+                offset += FIXED_SIZES[ftype]
+            out.append(f"            return {size}")
+            out.append("        }")
+        else:
+            for ftype, fname in fields:
+                out.append(f"        {write_stmt(name, fname, ftype, fname)}")
         out.append("    }")
         out.append("}")
         out.append("")

@@ -90,17 +90,20 @@ public struct Stat: JuteRecord {
     }
 
     public func encode(to buffer: inout ByteBuffer) {
-        buffer.writeJuteLong(czxid)
-        buffer.writeJuteLong(mzxid)
-        buffer.writeJuteLong(ctime)
-        buffer.writeJuteLong(mtime)
-        buffer.writeJuteInt(version)
-        buffer.writeJuteInt(cversion)
-        buffer.writeJuteInt(aversion)
-        buffer.writeJuteLong(ephemeralOwner)
-        buffer.writeJuteInt(dataLength)
-        buffer.writeJuteInt(numChildren)
-        buffer.writeJuteLong(pzxid)
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 68) { out in
+            out.storeBytes(of: czxid.bigEndian, toByteOffset: 0, as: Int64.self)
+            out.storeBytes(of: mzxid.bigEndian, toByteOffset: 8, as: Int64.self)
+            out.storeBytes(of: ctime.bigEndian, toByteOffset: 16, as: Int64.self)
+            out.storeBytes(of: mtime.bigEndian, toByteOffset: 24, as: Int64.self)
+            out.storeBytes(of: version.bigEndian, toByteOffset: 32, as: Int32.self)
+            out.storeBytes(of: cversion.bigEndian, toByteOffset: 36, as: Int32.self)
+            out.storeBytes(of: aversion.bigEndian, toByteOffset: 40, as: Int32.self)
+            out.storeBytes(of: ephemeralOwner.bigEndian, toByteOffset: 44, as: Int64.self)
+            out.storeBytes(of: dataLength.bigEndian, toByteOffset: 52, as: Int32.self)
+            out.storeBytes(of: numChildren.bigEndian, toByteOffset: 56, as: Int32.self)
+            out.storeBytes(of: pzxid.bigEndian, toByteOffset: 60, as: Int64.self)
+            return 68
+        }
     }
 }
 
@@ -142,15 +145,18 @@ public struct StatPersisted: JuteRecord {
     }
 
     public func encode(to buffer: inout ByteBuffer) {
-        buffer.writeJuteLong(czxid)
-        buffer.writeJuteLong(mzxid)
-        buffer.writeJuteLong(ctime)
-        buffer.writeJuteLong(mtime)
-        buffer.writeJuteInt(version)
-        buffer.writeJuteInt(cversion)
-        buffer.writeJuteInt(aversion)
-        buffer.writeJuteLong(ephemeralOwner)
-        buffer.writeJuteLong(pzxid)
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 60) { out in
+            out.storeBytes(of: czxid.bigEndian, toByteOffset: 0, as: Int64.self)
+            out.storeBytes(of: mzxid.bigEndian, toByteOffset: 8, as: Int64.self)
+            out.storeBytes(of: ctime.bigEndian, toByteOffset: 16, as: Int64.self)
+            out.storeBytes(of: mtime.bigEndian, toByteOffset: 24, as: Int64.self)
+            out.storeBytes(of: version.bigEndian, toByteOffset: 32, as: Int32.self)
+            out.storeBytes(of: cversion.bigEndian, toByteOffset: 36, as: Int32.self)
+            out.storeBytes(of: aversion.bigEndian, toByteOffset: 40, as: Int32.self)
+            out.storeBytes(of: ephemeralOwner.bigEndian, toByteOffset: 44, as: Int64.self)
+            out.storeBytes(of: pzxid.bigEndian, toByteOffset: 52, as: Int64.self)
+            return 60
+        }
     }
 }
 
@@ -239,8 +245,11 @@ public struct RequestHeader: JuteRecord {
     }
 
     public func encode(to buffer: inout ByteBuffer) {
-        buffer.writeJuteInt(xid)
-        buffer.writeJuteInt(type.code)
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 8) { out in
+            out.storeBytes(of: xid.bigEndian, toByteOffset: 0, as: Int32.self)
+            out.storeBytes(of: type.code.bigEndian, toByteOffset: 4, as: Int32.self)
+            return 8
+        }
     }
 }
 
@@ -264,9 +273,12 @@ public struct MultiHeader: JuteRecord {
     }
 
     public func encode(to buffer: inout ByteBuffer) {
-        buffer.writeJuteInt(type.code)
-        buffer.writeJuteBool(done)
-        buffer.writeJuteInt(err.code)
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 9) { out in
+            out.storeBytes(of: type.code.bigEndian, toByteOffset: 0, as: Int32.self)
+            out.storeBytes(of: done ? 1 : 0, toByteOffset: 4, as: UInt8.self)
+            out.storeBytes(of: err.code.bigEndian, toByteOffset: 5, as: Int32.self)
+            return 9
+        }
     }
 }
 
@@ -316,9 +328,12 @@ public struct ReplyHeader: JuteRecord {
     }
 
     public func encode(to buffer: inout ByteBuffer) {
-        buffer.writeJuteInt(xid)
-        buffer.writeJuteLong(zxid)
-        buffer.writeJuteInt(err.code)
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 16) { out in
+            out.storeBytes(of: xid.bigEndian, toByteOffset: 0, as: Int32.self)
+            out.storeBytes(of: zxid.bigEndian, toByteOffset: 4, as: Int64.self)
+            out.storeBytes(of: err.code.bigEndian, toByteOffset: 12, as: Int32.self)
+            return 16
+        }
     }
 }
 
@@ -1182,9 +1197,12 @@ public struct LearnerInfo: JuteRecord {
     }
 
     public func encode(to buffer: inout ByteBuffer) {
-        buffer.writeJuteLong(serverid)
-        buffer.writeJuteInt(protocolVersion)
-        buffer.writeJuteLong(configVersion)
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 20) { out in
+            out.storeBytes(of: serverid.bigEndian, toByteOffset: 0, as: Int64.self)
+            out.storeBytes(of: protocolVersion.bigEndian, toByteOffset: 8, as: Int32.self)
+            out.storeBytes(of: configVersion.bigEndian, toByteOffset: 12, as: Int64.self)
+            return 20
+        }
     }
 }
 
@@ -1264,9 +1282,12 @@ public struct FileHeader: JuteRecord {
     }
 
     public func encode(to buffer: inout ByteBuffer) {
-        buffer.writeJuteInt(magic)
-        buffer.writeJuteInt(version)
-        buffer.writeJuteLong(dbid)
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 16) { out in
+            out.storeBytes(of: magic.bigEndian, toByteOffset: 0, as: Int32.self)
+            out.storeBytes(of: version.bigEndian, toByteOffset: 4, as: Int32.self)
+            out.storeBytes(of: dbid.bigEndian, toByteOffset: 8, as: Int64.self)
+            return 16
+        }
     }
 }
 
@@ -1287,8 +1308,11 @@ public struct TxnDigest: JuteRecord {
     }
 
     public func encode(to buffer: inout ByteBuffer) {
-        buffer.writeJuteInt(version)
-        buffer.writeJuteLong(treeDigest)
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 12) { out in
+            out.storeBytes(of: version.bigEndian, toByteOffset: 0, as: Int32.self)
+            out.storeBytes(of: treeDigest.bigEndian, toByteOffset: 4, as: Int64.self)
+            return 12
+        }
     }
 }
 
@@ -1318,11 +1342,14 @@ public struct TxnHeader: JuteRecord {
     }
 
     public func encode(to buffer: inout ByteBuffer) {
-        buffer.writeJuteLong(clientId)
-        buffer.writeJuteInt(cxid)
-        buffer.writeJuteLong(zxid)
-        buffer.writeJuteLong(time)
-        buffer.writeJuteInt(type.code)
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 32) { out in
+            out.storeBytes(of: clientId.bigEndian, toByteOffset: 0, as: Int64.self)
+            out.storeBytes(of: cxid.bigEndian, toByteOffset: 8, as: Int32.self)
+            out.storeBytes(of: zxid.bigEndian, toByteOffset: 12, as: Int64.self)
+            out.storeBytes(of: time.bigEndian, toByteOffset: 20, as: Int64.self)
+            out.storeBytes(of: type.code.bigEndian, toByteOffset: 28, as: Int32.self)
+            return 32
+        }
     }
 }
 
