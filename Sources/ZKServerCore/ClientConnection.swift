@@ -40,6 +40,23 @@ public struct ClientConnection: Sendable {
     }
 }
 
+extension Dictionary {
+    /// Runs `body` on the value at `index`, in place. Reading a field as
+    /// `values[index].field` goes through the getter, which copies the whole
+    /// value (for a `ClientConnection`, a dozen reference-counted fields).
+    @inline(__always)
+    mutating func withValue<R>(at index: Index, _ body: (inout Value) -> R) -> R {
+        body(&values[index])
+    }
+}
+
+extension ClientConnection {
+    /// Who is asking, for ACL checks.
+    func requester(_ sessionID: Int64) -> Requester {
+        Requester(sessionID: sessionID, authIds: auth.ids, clientAddress: address.bytes)
+    }
+}
+
 /// Server-wide counters, for the four-letter words.
 public struct ServerStats: Sendable {
     public var packetsReceived: Int64 = 0

@@ -25,8 +25,7 @@ extension ServerCore {
     mutating func prepareAndLog(_ id: ConnectionID, xid: Int32, _ request: ZKRequest, sessionID: Int64, now: Now,
                                 actions: inout [CoreAction]) -> Int64 {
         guard let index = connections.index(forKey: id) else { return lastZxid }
-        let requester = Requester(sessionID: sessionID, authIds: connections.values[index].auth.ids,
-                                  clientAddress: connections.values[index].address.bytes)
+        let requester = connections.withValue(at: index) { $0.requester(sessionID) }
         var header = nextHeader(session: sessionID, cxid: xid, type: request.opCode, now: now)
         if case .closeSession = request {
             logCloseSession(sessionID, header: header, origin: .closeSession(id, xid: xid), actions: &actions)
@@ -196,8 +195,10 @@ extension ServerCore {
     /// waited behind it, up to the next unapplied write.
     mutating func finishHead(_ id: ConnectionID, actions: inout [CoreAction]) {
         guard var index = connections.index(forKey: id) else { return }
-        if case .write = connections.values[index].queue.first { connections.values[index].queue.removeFirst() }
-        while let next = connections.values[index].queue.first {
+        connections.withValue(at: index) { connection in
+            if case .write = connection.queue.first { connection.queue.removeFirst() }
+        }
+        while let next = connections.withValue(at: index, { $0.queue.first }) {
             if case .write = next { break }
             connections.values[index].queue.removeFirst()
             runQueued(id, next, actions: &actions)
@@ -261,10 +262,9 @@ extension ServerCore {
 
     mutating func deliver(_ delivery: WatchDelivery, actions: inout [CoreAction]) {
         guard let index = connections.index(forKey: delivery.connection),
-              let sessionID = connections.values[index].sessionID else { return }
+              let sessionID = connections.withValue(at: index, { $0.sessionID }) else { return }
         if let acl = delivery.acl {
-            let requester = Requester(sessionID: sessionID, authIds: connections.values[index].auth.ids,
-                                      clientAddress: connections.values[index].address.bytes)
+            let requester = connections.withValue(at: index) { $0.requester(sessionID) }
             guard (try? access.check(acl, .read, requester)) != nil else { return }
         }
         send(delivery.connection, .notification(

@@ -178,7 +178,8 @@ public struct ServerCore: Sendable {
                                  receivedNanos: UInt64? = nil, now: Now, actions: inout [CoreAction]) {
         // One lookup, then in-place updates through the index: reading a
         // field through `connections[id]` copies the whole connection.
-        guard let index = connections.index(forKey: id), let sessionID = connections.values[index].sessionID else { return }
+        guard let index = connections.index(forKey: id),
+              let sessionID = connections.withValue(at: index, { $0.sessionID }) else { return }
         clockNow = now
         if let receivedNanos, now.monotonicNanos >= receivedNanos {
             let millis = Int64((now.monotonicNanos - receivedNanos) / 1_000_000)
@@ -231,7 +232,7 @@ public struct ServerCore: Sendable {
     /// unapplied writes.
     private mutating func deferOrRun(_ id: ConnectionID, _ item: QueuedRequest, actions: inout [CoreAction]) {
         guard let index = connections.index(forKey: id) else { return }
-        if connections.values[index].queue.isEmpty {
+        if connections.withValue(at: index, { $0.queue.isEmpty }) {
             runQueued(id, item, actions: &actions)
         } else {
             connections.values[index].queue.append(item)
@@ -239,7 +240,8 @@ public struct ServerCore: Sendable {
     }
 
     mutating func runQueued(_ id: ConnectionID, _ item: QueuedRequest, actions: inout [CoreAction]) {
-        guard let index = connections.index(forKey: id), let sessionID = connections.values[index].sessionID else { return }
+        guard let index = connections.index(forKey: id),
+              let sessionID = connections.withValue(at: index, { $0.sessionID }) else { return }
         switch item {
         case .error(let xid, let err, let close):
             reply(id, xid: xid, err: err, actions: &actions)
@@ -252,8 +254,7 @@ public struct ServerCore: Sendable {
         case .read(let xid, .sasl(let request)):
             sasl(id, xid: xid, request, actions: &actions)
         case .read(let xid, let request):
-            let requester = Requester(sessionID: sessionID, authIds: connections.values[index].auth.ids,
-                                      clientAddress: connections.values[index].address.bytes)
+            let requester = connections.withValue(at: index) { $0.requester(sessionID) }
             read(id, xid: xid, request, requester, actions: &actions)
         case .write:
             break

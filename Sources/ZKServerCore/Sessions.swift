@@ -71,7 +71,10 @@ public struct SessionTracker: Sendable {
     }
 
     public mutating func touch(_ id: Int64, now: Now) {
-        sessions[id]?.lastHeardNanos = now.monotonicNanos
+        // In place through the index: `sessions[id]?.` moves the session
+        // out of the dictionary and back.
+        guard let index = sessions.index(forKey: id) else { return }
+        sessions.values[index].lastHeardNanos = now.monotonicNanos
     }
 
     /// A session recovered from disk: it lives on, with its timeout counted
