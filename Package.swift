@@ -7,6 +7,10 @@ let package = Package(
     products: [
         .executable(name: "swiftzk", targets: ["swiftzk"]),
         .library(name: "ZKProtocol", targets: ["ZKProtocol"]),
+        .library(name: "ZKDataTree", targets: ["ZKDataTree"]),
+        .library(name: "ZKServerCore", targets: ["ZKServerCore"]),
+        .library(name: "ZKStorage", targets: ["ZKStorage"]),
+        .library(name: "ZKClient", targets: ["ZKClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -51,10 +55,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "ZKClient",
+            dependencies: [
+                "ZKProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "swiftzk",
             dependencies: [
-                "ZKProtocol", "ZKDataTree", "ZKServerCore", "ZKServer", "ZKStorage",
+                "ZKProtocol", "ZKDataTree", "ZKServerCore", "ZKServer", "ZKStorage", "ZKClient",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -66,6 +80,14 @@ let package = Package(
         .testTarget(name: "ZKServerCoreTests", dependencies: ["ZKServerCore"]),
         .testTarget(name: "ZKStorageTests", dependencies: ["ZKStorage"]),
         .testTarget(name: "ZKServerTests", dependencies: ["ZKServer"]),
+        .testTarget(
+            name: "ZKClientTests",
+            dependencies: ["ZKClient", .product(name: "NIOEmbedded", package: "swift-nio")]
+        ),
+        .testTarget(
+            name: "ZKClientInteropTests",
+            dependencies: ["ZKClient", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
