@@ -39,7 +39,8 @@ struct CliCommand: AsyncParsableCommand {
         out.line("Connecting to \(server)")
         if !command.isEmpty {
             // Single command: ZooKeeperMain.processCmd on the arguments as given.
-            shell.waitForConnection = true
+            // The connect event prints once a request waits for the
+            // connection; a command refused by its parser exits before it.
             await shell.connect(server)
             await shell.processCmd(command)
             if !shell.quitRequested { await shell.closeSession(printEvent: false) }
@@ -60,6 +61,7 @@ struct CliCommand: AsyncParsableCommand {
             }
         } else {
             out.line("JLine support is disabled")
+            await shell.awaitPendingConnect()
             while !shell.quitRequested, let line = await CliLineEditor.plainLine() {
                 await shell.executeLine(line)
             }

@@ -51,10 +51,12 @@ extension CliShell {
     }
 
     /// The client's path check (IllegalArgumentException -> MalformedPathException).
-    private func checkPath(_ path: String, sequential: Bool = false) throws(CliFailure) {
+    /// Then waits for the connection, as the request would.
+    private func checkPath(_ path: String, sequential: Bool = false) async throws(CliFailure) {
         if let problem = CliFormat.pathProblem(path, sequential: sequential) {
             throw CliFailure(message: problem)
         }
+        await awaitPendingConnect()
     }
 
     private func parseVersion(_ text: String?) throws(CliFailure) -> Int32 {
@@ -132,7 +134,7 @@ extension CliShell {
     /// depth first; a child deleted meanwhile is skipped.
     private func visitSubTree(_ zk: ZooKeeperSession, _ path: String, watch: Bool,
                               _ visit: (String) async -> Void) async throws(CliFailure) {
-        try checkPath(path)
+        try await checkPath(path)
         if watch {
             let (_, w) = try await zkCall { () async throws(ZooKeeperError) in try await zk.getDataAndWatch(path) }
             printEvents(w)
@@ -183,7 +185,7 @@ extension CliShell {
             try await visitSubTree(zk, path, watch: watch) { out.line($0) }
             return
         }
-        try checkPath(path)
+        try await checkPath(path)
         let (children, stat): ([String], Stat) = try await zkCall { () async throws(ZooKeeperError) in
             if watch {
                 let (children, stat, w) = try await zk.getChildrenAndWatch(path)
@@ -203,7 +205,7 @@ extension CliShell {
         parsed = try retainCompatibility(options, words, parsed,
                                          notice: "'get path [watch]' has been deprecated. Please use 'get [-s] [-w] path' instead.", rewrite: true)
         let path = parsed.args[1]
-        try checkPath(path)
+        try await checkPath(path)
         let (data, stat): ([UInt8]?, Stat) = try await zkCall { () async throws(ZooKeeperError) in
             if parsed.has("w") {
                 let (node, w) = try await zk.getDataAndWatch(path)
@@ -226,7 +228,7 @@ extension CliShell {
         parsed = try retainCompatibility(options, words, parsed,
                                          notice: "'stat path [watch]' has been deprecated. Please use 'stat [-w] path' instead.", rewrite: true)
         let path = parsed.args[1]
-        try checkPath(path)
+        try await checkPath(path)
         let stat: Stat? = try await zkCall { () async throws(ZooKeeperError) in
             if parsed.has("w") {
                 let (stat, w) = try await zk.existsAndWatch(path)
@@ -243,7 +245,7 @@ extension CliShell {
         let parsed = try CliOptions(["s": false]).parse(words)
         guard parsed.args.count >= 2 else { throw usageFailure("getAcl") }
         let path = parsed.args[1]
-        try checkPath(path)
+        try await checkPath(path)
         let (acl, stat) = try await zkCall { () async throws(ZooKeeperError) in try await zk.getACL(path) }
         for entry in acl {
             out.line(CliFormat.id(entry.id) + ": " + CliFormat.perms(entry.perms))
@@ -254,7 +256,7 @@ extension CliShell {
     private func getEphemerals(_ words: [String], _ zk: ZooKeeperSession) async throws(CliFailure) {
         let parsed = try CliOptions([:]).parse(words)
         let path = parsed.args.count >= 2 ? parsed.args[1] : "/"
-        try checkPath(path)
+        try await checkPath(path)
         let paths = try await zkCall { () async throws(ZooKeeperError) in try await zk.getEphemerals(path) }
         out.line(CliFormat.list(paths))
     }
@@ -263,12 +265,13 @@ extension CliShell {
         let parsed = try CliOptions([:]).parse(words)
         guard parsed.args.count >= 2 else { throw usageFailure("getAllChildrenNumber") }
         let path = parsed.args[1]
-        try checkPath(path)
+        try await checkPath(path)
         let number = try await zkCall { () async throws(ZooKeeperError) in try await zk.getAllChildrenNumber(path) }
         out.line("\(number)")
     }
 
     private func whoAmI(_ zk: ZooKeeperSession) async throws(CliFailure) {
+        await awaitPendingConnect()
         let infos = try await zkCall { () async throws(ZooKeeperError) in try await zk.whoAmI() }
         var text = "Auth scheme: User\n"
         for info in infos { text += "\(info.authScheme.string ?? "null"): \(info.user.string ?? "null")\n" }
@@ -277,6 +280,7 @@ extension CliShell {
 
     private func config(_ words: [String], _ zk: ZooKeeperSession) async throws(CliFailure) {
         let parsed = try CliOptions(["s": false, "w": false, "c": false]).parse(words)
+        await awaitPendingConnect()
         // getConfig reads /zookeeper/config itself, outside any chroot.
         let request = ZKRequest.getData(GetDataRequest(path: "/zookeeper/config", watch: false))
         let reply = try await zkCall { () async throws(ZooKeeperError) in try await raw(zk, request, "getConfig", path: "/zookeeper/config") }
@@ -339,7 +343,7 @@ extension CliShell {
         let path = parsed.args[1]
         let data = parsed.args.count > 2 ? Array(parsed.args[2].utf8) : nil
         let acl = parsed.args.count > 3 ? CliFormat.parseACL(parsed.args[3], err: out) : ACL.openACLUnsafe
-        try checkPath(path, sequential: s)
+        try await checkPath(path, sequential: s)
         do {
             let created = try await createRaw(zk, path, data: data, acl: acl, mode: mode, ttl: t ? ttl : nil)
             out.line("Created \(created)", toError: true)
@@ -359,7 +363,7 @@ extension CliShell {
         let path = parsed.args[1]
         let data = Array(parsed.args[2].utf8)
         let version = try parseVersion(parsed.value("v"))
-        try checkPath(path)
+        try await checkPath(path)
         let stat = try await zkCall { () async throws(ZooKeeperError) in try await zk.setData(path, data: data, version: version) }
         if parsed.has("s") { out.write(CliFormat.stat(stat)) }
     }
@@ -372,7 +376,7 @@ extension CliShell {
                                          notice: "'delete path [version]' has been deprecated. Please use 'delete [-v version] path' instead.", rewrite: false)
         let path = parsed.args[1]
         let version = try parseVersion(parsed.value("v"))
-        try checkPath(path)
+        try await checkPath(path)
         try await zkCall { () async throws(ZooKeeperError) in try await zk.delete(path, version: version) }
     }
 
@@ -385,7 +389,7 @@ extension CliShell {
             batchSize = Int(value)
         }
         let path = parsed.args[1]
-        try checkPath(path)
+        try await checkPath(path)
         // ZKUtil.deleteRecursive: the tree breadth first, then deletes from
         // the leaves up, in multis of batchSize; stops at the first failure.
         var tree = [path]
@@ -430,7 +434,7 @@ extension CliShell {
             }
             return
         }
-        try checkPath(path)
+        try await checkPath(path)
         let stat = try await zkCall { () async throws(ZooKeeperError) in try await zk.setACL(path, acl: acl, version: version) }
         if parsed.has("s") { out.write(CliFormat.stat(stat)) }
     }
@@ -439,7 +443,7 @@ extension CliShell {
         let parsed = try CliOptions([:]).parse(words)
         guard parsed.args.count >= 2 else { throw usageFailure("sync") }
         let path = parsed.args[1]
-        try checkPath(path)
+        try await checkPath(path)
         do {
             try await zk.sync(path)
             out.line("Sync is OK")
@@ -452,6 +456,7 @@ extension CliShell {
         let parsed = try CliOptions([:]).parse(words)
         guard parsed.args.count >= 2 else { throw usageFailure("addauth") }
         let auth = parsed.args.count >= 3 ? Array(parsed.args[2].utf8) : []
+        await awaitPendingConnect()
         // Apache's addAuthInfo does not wait for an answer; a refusal shows
         // as the AuthFailed event.
         try? await zk.addAuth(scheme: parsed.args[1], auth: auth)
@@ -471,7 +476,7 @@ extension CliShell {
             }
         }
         let path = parsed.args[1]
-        try checkPath(path)
+        try await checkPath(path)
         let watch = try await zkCall { () async throws(ZooKeeperError) in try await zk.addWatch(path, mode: mode) }
         printEvents(watch)
     }
@@ -482,7 +487,7 @@ extension CliShell {
         let path = parsed.args[1]
         var type = WatcherType.any
         if parsed.has("c") { type = .children } else if parsed.has("d") { type = .data }
-        try checkPath(path)
+        try await checkPath(path)
         try await zkCall { () async throws(ZooKeeperError) in
             try await zk.removeWatches(path, type: type, local: parsed.has("l"))
         }

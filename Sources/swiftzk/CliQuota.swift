@@ -20,6 +20,7 @@ extension CliShell {
         let statPath = Self.quotaRoot + path + "/" + Self.statNode
         out.line("absolute path is \(limitPath)", toError: true)
         if let problem = CliFormat.pathProblem(limitPath) { throw CliFailure(message: problem) }
+        await awaitPendingConnect()
         do {
             let limits = try await getDataRaw(zk, limitPath)
             let stats = try await getDataRaw(zk, statPath)
@@ -70,6 +71,7 @@ extension CliShell {
             default: quota.byteHardLimit = value
             }
         }
+        await awaitPendingConnect()
         do {
             try await createQuota(zk, path, quota)
         } catch let error as CliFailure {
@@ -189,6 +191,7 @@ extension CliShell {
         let parentPath = Self.quotaRoot + path
         let limitPath = parentPath + "/" + Self.limitNode
         if let problem = CliFormat.pathProblem(limitPath) { throw CliFailure(message: problem) }
+        await awaitPendingConnect()
         do {
             guard try await zk.exists(limitPath) != nil else {
                 out.line("Quota does not exist for \(path)")

@@ -216,7 +216,8 @@ final class CliShell {
     func processCmd(_ words: [String]) async {
         do throws(CliFailure) {
             try await processZKCmd(words)
-            exitCode = 0
+            // quit exits with the status of the command before it.
+            if !quitRequested { exitCode = 0 }
         } catch {
             exitCode = error.exitCode
             out.line(error.message, toError: true)
@@ -232,7 +233,6 @@ final class CliShell {
             usage()
             throw CliFailure(message: "Command not found: Command not found \(command)", exitCode: 127)
         }
-        await awaitPendingConnect()
         switch command {
         case "quit":
             await closeSession(printEvent: true)
