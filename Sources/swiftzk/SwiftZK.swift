@@ -10,6 +10,6 @@ struct SwiftZK: AsyncParsableCommand {
             and keeps its on-disk formats, so existing clients and tools work unchanged.
             """,
         version: "0.1.0",
-        subcommands: [ServerCommand.self, LogsCommand.self, SnapshotCommand.self, DoctorCommand.self, BenchCommand.self]
+        subcommands: [ServerCommand.self, LogsCommand.self, SnapshotCommand.self, DoctorCommand.self, BenchCommand.self, CliCommand.self]
     )
 }
