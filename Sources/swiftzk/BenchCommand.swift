@@ -117,7 +117,7 @@ struct BenchCommand: AsyncParsableCommand {
             result = try await bench.startup()
         }
         if let server = result.server, let serverPerOps = server.cpuMsPer1kOps, let clientPerOps = result.client.cpuMsPer1kOps,
-           clientPerOps > serverPerOps {
+           serverPerOps > 0, clientPerOps > serverPerOps {
             result.notes.append("the client used \(fmt(clientPerOps / serverPerOps))× the server's CPU per operation; "
                                 + "on a shared machine the client may limit the load")
         }

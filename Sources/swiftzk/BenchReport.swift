@@ -83,19 +83,19 @@ struct BenchResult: Codable, Sendable {
     func table() -> String {
         var lines: [String] = []
         lines.append("swiftzk bench: \(workload) on \(servers)")
-        lines.append("  setup        \(connections) connections × \(inFlight) in flight, \(valueSize)-byte values, \(keys) keys, "
+        lines.append("  setup          \(connections) connections × \(inFlight) in flight, \(valueSize)-byte values, \(keys) keys, "
                      + "\(fmt(durationSeconds)) s measured after \(fmt(warmupSeconds)) s warm-up")
-        lines.append("  operations   \(operations) (\(fmt(opsPerSecond)) ops/s), errors \(errors)")
+        lines.append("  operations     \(operations) (\(fmt(opsPerSecond)) ops/s), errors \(errors)")
         if latency.count > 0 {
-            lines.append("  latency µs   p50 \(fmt(latency.p50Us))   p90 \(fmt(latency.p90Us))   p99 \(fmt(latency.p99Us))   "
+            lines.append("  latency µs     p50 \(fmt(latency.p50Us))   p90 \(fmt(latency.p90Us))   p99 \(fmt(latency.p99Us))   "
                          + "p99.9 \(fmt(latency.p999Us))   max \(fmt(latency.maxUs))   (\(latency.count) samples)")
         }
         if let server {
-            lines.append("  server       " + describe(server))
+            lines.append("  server         " + describe(server))
         }
-        lines.append("  bench        " + describe(client) + " (this client, same machine)")
+        lines.append("  bench          " + describe(client) + " (this client, same machine)")
         for key in extra.keys.sorted() {
-            lines.append("  \(key.padding(toLength: 12, withPad: " ", startingAt: 0)) \(fmt(extra[key] ?? 0))")
+            lines.append("  \(key.padding(toLength: 14, withPad: " ", startingAt: 0)) \(fmt(extra[key] ?? 0))")
         }
         for note in notes {
             lines.append("  note: \(note)")
