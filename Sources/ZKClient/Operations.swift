@@ -293,7 +293,9 @@ extension ZooKeeperSession {
             case .create(let path, let data, let acl, let mode):
                 let sequential = mode == .persistentSequential || mode == .ephemeralSequential
                 let server = try checked(path, operation, sequential: sequential)
-                let code: OpCode = mode == .container ? .createContainer : .create2
+                // Apache's client sends create (or createContainer) in a
+                // multi, and servers answer with a CreateResponse.
+                let code: OpCode = mode == .container ? .createContainer : .create
                 out.append(.create(code, CreateRequest(path: server, data: JuteBytes(data), acl: acl, flags: mode.code)))
             case .delete(let path, let version):
                 out.append(.delete(.delete, DeleteRequest(path: try checked(path, operation), version: version)))

@@ -84,7 +84,11 @@ extension ServerCore {
             do throws(ZKError) {
                 let body: TxnBody
                 switch op {
-                case .create(let opCode, let r):
+                case .create(_, let r):
+                    // As Apache's MultiOperationRecord: the flags choose the
+                    // opcode, so a create2 inside a multi is a plain create
+                    // (logged as one, answered with a CreateResponse).
+                    let opCode: OpCode = CreateMode(code: r.flags) == .container ? .createContainer : .create
                     body = try p.create(opCode, path: r.path, data: r.data, acl: r.acl, flags: r.flags, ttl: -1, pending: &local)
                 case .createTTL(let r):
                     body = try p.create(.createTTL, path: r.path, data: r.data, acl: r.acl, flags: r.flags, ttl: r.ttl, pending: &local)
