@@ -141,6 +141,7 @@ struct SessionStateMachine<Completion> {
     private(set) var watches = WatchRegistry()
     private var lastSend = NIODeadline.uptimeNanoseconds(0)
     private var lastReceive = NIODeadline.uptimeNanoseconds(0)
+    private var connectedSince = NIODeadline.uptimeNanoseconds(0)
     private var closing: (xid: Int32, deadline: NIODeadline, completion: Completion)?
 
     init(settings: SessionSettings) {
@@ -199,10 +200,15 @@ struct SessionStateMachine<Completion> {
         }
         let wasConnected: Bool
         if case .connected = phase { wasConnected = true } else { wasConnected = false }
+        var flapped = false
         var actions: [Action] = []
         let lost = ZooKeeperError(.connectionLoss, operation: "", detail: "connection to \(currentHost.map(\.description) ?? "server") lost")
         actions += failAll(with: lost)
         if wasConnected {
+            // A connection that dropped within a second of its handshake is
+            // followed by the backoff, so two handles fighting over one
+            // session (each reconnect moves it and drops the other) cannot spin.
+            flapped = now - connectedSince < .seconds(1)
             failedAttempts = 0
             if state != .suspended && state != .connecting {
                 state = .suspended
@@ -215,7 +221,7 @@ struct SessionStateMachine<Completion> {
             return actions + finishClose(now: now)
         }
         let fullCycle = failedAttempts > 0 && failedAttempts % max(1, settings.hosts.count) == 0
-        actions += nextAttempt(now: now, delay: fullCycle ? settings.backoffAfterFullCycle : .zero)
+        actions += nextAttempt(now: now, delay: fullCycle || flapped ? settings.backoffAfterFullCycle : .zero)
         return actions
     }
 
@@ -447,7 +453,7 @@ struct SessionStateMachine<Completion> {
         password = response.passwd.bytesOrEmpty
         negotiatedTimeoutMs = response.timeOut
         phase = .connected
-        failedAttempts = 0
+        connectedSince = now
         lastSend = now
         var actions: [Action] = []
         if state != .connected {
