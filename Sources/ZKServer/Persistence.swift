@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import SystemPackage
 import ZKDataTree
 import ZKServerCore
@@ -87,6 +88,24 @@ final class Snapshotter: @unchecked Sendable {
             logger.info("snapshot \(path) written (\(tree.nodeCount) znodes, \(sessions.count) sessions) in \(ContinuousClock.now - started)")
         } catch {
             logger.error("snapshot failed: \(error)")
+        }
+    }
+
+    /// Runs `body` once the snapshots and purges queued so far are done,
+    /// or after `timeout`, whichever comes first; blocks no thread.
+    func whenIdle(timeout: Duration, _ body: @escaping @Sendable () -> Void) {
+        let ran = NIOLockedValueBox(false)
+        let once: @Sendable () -> Void = {
+            if ran.withLockedValue({ value in defer { value = true }; return !value }) { body() }
+        }
+        queue.async(execute: once)
+        let (seconds, attoseconds) = timeout.components
+        let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
+        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { [logger] in
+            if !ran.withLockedValue({ $0 }) {
+                logger.warning("stopping before the snapshot in progress finished (waited \(timeout))")
+            }
+            once()
         }
     }
 

@@ -15,6 +15,7 @@ public final class ZooKeeperServer: Sendable {
     private let stateGroup: MultiThreadedEventLoopGroup
     private let listener: NIOLockedValueBox<Channel?> = NIOLockedValueBox(nil)
     private let logWriter: NIOLockedValueBox<LogWriter?> = NIOLockedValueBox(nil)
+    private let snapshotter: NIOLockedValueBox<Snapshotter?> = NIOLockedValueBox(nil)
 
     public init(config: ServerConfig, logger: Logger) {
         self.config = config
@@ -119,6 +120,17 @@ public final class ZooKeeperServer: Sendable {
             }
         }
         self.logWriter.withLockedValue { $0 = logWriter }
+        self.snapshotter.withLockedValue { $0 = snapshotter }
+        // As Apache's ZooKeeperServer.loadData, snapshot the recovered tree,
+        // so the next start loads it instead of replaying the same log again.
+        // Apache writes it before serving (and even when nothing was
+        // replayed); here the copy is taken on the state loop before any
+        // request can reach it and written in the background.
+        if state.replayedTxnCount > 0 {
+            stateLoop.snapshot { holder, sessions in
+                snapshotter.write(holder, sessions: sessions) { stateLoop.release($0) }
+            }
+        }
         if config.purgeIntervalHours > 0 {
             let interval = TimeAmount.hours(Int64(config.purgeIntervalHours))
             stateLoop.eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: interval) { _ in snapshotter.purge() }
@@ -177,6 +189,15 @@ public final class ZooKeeperServer: Sendable {
     public func waitUntilClosed() async throws {
         guard let channel = listener.withLockedValue({ $0 }) else { return }
         try await channel.closeFuture.get()
+    }
+
+    /// Runs `body` once the snapshot being written (if any) is done, or
+    /// after `timeout`: a stop right after start-up then keeps the start-up
+    /// snapshot. Clients are still served meanwhile; acknowledged writes are
+    /// durable already, so the process may end any time after.
+    public func afterSnapshots(timeout: Duration, _ body: @escaping @Sendable () -> Void) {
+        guard let snapshotter = snapshotter.withLockedValue({ $0 }) else { return body() }
+        snapshotter.whenIdle(timeout: timeout, body)
     }
 
     public func shutdown() async throws {
