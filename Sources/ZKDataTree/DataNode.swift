@@ -1,21 +1,26 @@
 import ZKProtocol
 
-/// One znode: its data, ACL, persisted stat and child names.
+/// One znode: its data, ACL, persisted stat and children.
 public struct DataNode: Sendable {
     /// The data; null (created without data) is kept apart from empty, as
     /// Apache keeps a null byte array.
     public var data: JuteBytes
     public var acl: [ACL]
     public var stat: StatPersisted
-    /// Child names (last path segments), as bytes.
-    public var children: Set<[UInt8]>
+    /// The children's full paths. The tree puts the same arrays here as
+    /// it uses for the children's keys, so a child costs a set slot, not a
+    /// second copy of its name.
+    public var childPaths: Set<[UInt8]>
 
-    public init(data: JuteBytes, acl: [ACL], stat: StatPersisted, children: Set<[UInt8]> = []) {
+    public init(data: JuteBytes, acl: [ACL], stat: StatPersisted, childPaths: Set<[UInt8]> = []) {
         self.data = data
         self.acl = acl
         self.stat = stat
-        self.children = children
+        self.childPaths = childPaths
     }
+
+    /// The number of children.
+    public var childCount: Int { childPaths.count }
 
     /// The client-facing Stat, as Apache's DataNode.copyStat makes it.
     ///
@@ -28,9 +33,9 @@ public struct DataNode: Sendable {
             || (owner & EphemeralType.extendedMask == EphemeralType.extendedMask && owner & EphemeralType.reservedMask == 0)
         return Stat(
             czxid: stat.czxid, mzxid: stat.mzxid, ctime: stat.ctime, mtime: stat.mtime,
-            version: stat.version, cversion: stat.cversion &* 2 &- Int32(clamping: children.count), aversion: stat.aversion,
+            version: stat.version, cversion: stat.cversion &* 2 &- Int32(clamping: childPaths.count), aversion: stat.aversion,
             ephemeralOwner: special ? 0 : owner, dataLength: Int32(clamping: data.count),
-            numChildren: Int32(clamping: children.count), pzxid: stat.pzxid)
+            numChildren: Int32(clamping: childPaths.count), pzxid: stat.pzxid)
     }
 }
 

@@ -32,7 +32,7 @@ extension DataTree {
     /// a reader can report exactly where a bad node was.
     ///
     /// The root may be given as "" (how Apache writes it) or "/". Each node's
-    /// `children` is ignored: children are rebuilt from the paths.
+    /// `childPaths` is ignored: children are rebuilt from the paths.
     public struct SnapshotLoader: Sendable {
         private var tree: DataTree
         private var sawRoot = false
@@ -46,7 +46,7 @@ extension DataTree {
         /// Adds the next node. Its parent must already have been added.
         public mutating func add(path: [UInt8], node: DataNode) throws(SnapshotLoadError) {
             var node = node
-            node.children = []
+            node.childPaths = []
             if path.isEmpty || path == ZNodePath.root {
                 guard !sawRoot else { throw .duplicatePath(path: ZNodePath.root) }
                 sawRoot = true
@@ -56,10 +56,12 @@ extension DataTree {
             guard path.first == 0x2f, let parentPath = ZNodePath.parent(of: path) else {
                 throw .invalidPath(path: path)
             }
-            guard tree.nodes[parentPath] != nil else { throw .missingParent(path: path) }
-            guard tree.nodes[path] == nil else { throw .duplicatePath(path: path) }
-            tree.nodes[parentPath]?.children.insert(ZNodePath.name(of: path))
-            tree.nodes[path] = node
+            // One lookup each for the parent and the node: the tree is
+            // dropped on an error, so what was changed before does not matter.
+            guard tree.nodes[parentPath]?.childPaths.insert(path).inserted != nil else {
+                throw .missingParent(path: path)
+            }
+            guard tree.nodes.updateValue(node, forKey: path) == nil else { throw .duplicatePath(path: path) }
             // As Apache's DataTree.deserialize: containers, TTLs, and any
             // other non-zero owner is a session.
             switch tree.ephemeralOwnerType(node.stat.ephemeralOwner) {
@@ -123,10 +125,10 @@ extension DataTree {
                 while let path = stack.popLast() {
                     guard let node = tree.nodes[path] else { continue }
                     // Pushed in reverse so the smallest child comes out first.
-                    let names = node.children.sorted { $0.lexicographicallyPrecedes($1) }
-                    for name in names.reversed() {
-                        stack.append(ZNodePath.child(path, name))
-                    }
+                    // Siblings share the parent's prefix, so paths sort as
+                    // their names do.
+                    let children = node.childPaths.sorted { $0.lexicographicallyPrecedes($1) }
+                    stack.append(contentsOf: children.reversed())
                     return (path, node)
                 }
                 return nil
@@ -147,8 +149,8 @@ extension DataTree {
         var stack = [ZNodePath.quota]
         while let next = stack.popLast() {
             guard let node = nodes[next] else { continue }
-            if node.children.isEmpty { quotaNodes.append(next) }
-            stack.append(contentsOf: node.children.map { ZNodePath.child(next, $0) })
+            if node.childPaths.isEmpty { quotaNodes.append(next) }
+            stack.append(contentsOf: node.childPaths)
         }
         for path in quotaNodes where path.starts(with: prefix) && path.ends(with: suffix) {
             // Apache cuts at the first "/zookeeper_limits" after the prefix.

@@ -20,6 +20,14 @@ public struct DataTree: Sendable {
     public internal(set) var quotaPaths: Set<[UInt8]> = []
     /// The zxid of the last transaction applied.
     public internal(set) var lastProcessedZxid: Int64 = 0
+    /// The distinct ACL lists of nodes created or changed here, so nodes
+    /// with equal ACLs share one array instead of a decoded copy each (as
+    /// Apache's ReferenceCountedACLCache keeps one list per distinct ACL).
+    /// A snapshot's nodes share their lists by its ACL cache already.
+    private var aclLists: Set<[ACL]> = []
+    /// Past this many distinct lists new ones are not interned (a bound on
+    /// the set; unused lists are not tracked and never dropped).
+    static let maxInternedACLLists = 10_000
     /// Whether TTL owners are recognised (`extendedTypesEnabled`).
     public let extendedTypesEnabled: Bool
 
@@ -27,9 +35,9 @@ public struct DataTree: Sendable {
     /// `/zookeeper/quota` and `/zookeeper/config`.
     public init(extendedTypesEnabled: Bool = false) {
         self.extendedTypesEnabled = extendedTypesEnabled
-        nodes[ZNodePath.root] = DataNode(data: JuteBytes([]), acl: ACL.openACLUnsafe, stat: .zero, children: [Array("zookeeper".utf8)])
+        nodes[ZNodePath.root] = DataNode(data: JuteBytes([]), acl: ACL.openACLUnsafe, stat: .zero, childPaths: [ZNodePath.zookeeper])
         nodes[ZNodePath.zookeeper] = DataNode(
-            data: JuteBytes([]), acl: ACL.openACLUnsafe, stat: .zero, children: [Array("quota".utf8), Array("config".utf8)])
+            data: JuteBytes([]), acl: ACL.openACLUnsafe, stat: .zero, childPaths: [ZNodePath.quota, ZNodePath.config])
         nodes[ZNodePath.quota] = DataNode(data: JuteBytes([]), acl: ACL.openACLUnsafe, stat: .zero)
         // Apache marks /zookeeper/config with aversion -1.
         var configStat = StatPersisted.zero
@@ -50,18 +58,19 @@ public struct DataTree: Sendable {
 
     /// Child names of `path`, sorted by bytes so replies are deterministic.
     public func children(of path: [UInt8]) -> [[UInt8]]? {
-        nodes[path].map { $0.children.sorted { $0.lexicographicallyPrecedes($1) } }
+        // Siblings share the parent's prefix, so paths sort as their names do.
+        nodes[path].map { $0.childPaths.sorted { $0.lexicographicallyPrecedes($1) }.map { ZNodePath.name(of: $0) } }
     }
 
     /// The number of nodes below `path`, at any depth.
     public func descendantCount(of path: [UInt8]) -> Int {
         guard let node = nodes[path] else { return 0 }
         var count = 0
-        var stack = node.children.map { ZNodePath.child(path, $0) }
+        var stack = Array(node.childPaths)
         while let next = stack.popLast() {
             count += 1
             if let child = nodes[next] {
-                stack.append(contentsOf: child.children.map { ZNodePath.child(next, $0) })
+                stack.append(contentsOf: child.childPaths)
             }
         }
         return count
@@ -75,6 +84,13 @@ public struct DataTree: Sendable {
     /// Bytes of all paths and data: what Apache reports as the approximate data size.
     public var pathAndDataBytes: Int {
         nodes.reduce(0) { $0 + $1.key.count + $1.value.data.count }
+    }
+
+    /// `acl`, or the equal list already held.
+    private mutating func interned(_ acl: [ACL]) -> [ACL] {
+        if let index = aclLists.firstIndex(of: acl) { return aclLists[index] }
+        if aclLists.count < Self.maxInternedACLLists { aclLists.insert(acl) }
+        return acl
     }
 
     // MARK: Applying transactions
@@ -133,7 +149,8 @@ public struct DataTree: Sendable {
             if nodes[path] == nil {
                 result.err = .noNode
             } else {
-                nodes[path]?.acl = txn.acl ?? []
+                let acl = interned(txn.acl ?? [])
+                nodes[path]?.acl = acl
                 nodes[path]?.stat.aversion = txn.version
                 result.stat = nodes[path]?.clientStat
             }
@@ -202,9 +219,9 @@ public struct DataTree: Sendable {
             nodes[parentPath]?.stat.pzxid = zxid
         }
         // In place: copying the parent out would copy its whole child set.
-        nodes[parentPath]?.children.insert(ZNodePath.name(of: path))
+        nodes[parentPath]?.childPaths.insert(path)
         let parentACL = nodes[parentPath]?.acl ?? []
-        let node = DataNode(data: data, acl: acl, stat: .created(zxid: zxid, time: time, ephemeralOwner: owner))
+        let node = DataNode(data: data, acl: interned(acl), stat: .created(zxid: zxid, time: time, ephemeralOwner: owner))
         nodes[path] = node
         switch ephemeralOwnerType(owner) {
         case .container: containers.insert(path)
@@ -225,7 +242,7 @@ public struct DataTree: Sendable {
             return false
         }
         if let pzxid = nodes[parentPath]?.stat.pzxid {
-            nodes[parentPath]?.children.remove(ZNodePath.name(of: path))
+            nodes[parentPath]?.childPaths.remove(path)
             if zxid > pzxid { nodes[parentPath]?.stat.pzxid = zxid }
         }
         switch ephemeralOwnerType(node.stat.ephemeralOwner) {

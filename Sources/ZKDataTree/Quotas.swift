@@ -74,8 +74,8 @@ extension DataTree {
         guard let node = nodes[path] else { return (0, 0) }
         var count: Int64 = 1
         var bytes = Int64(node.data.count)
-        for child in node.children {
-            let sub = usage(of: ZNodePath.child(path, child))
+        for child in node.childPaths {
+            let sub = usage(of: child)
             count += sub.count
             bytes += sub.bytes
         }

@@ -15,7 +15,7 @@ struct ContainerReaper: Sendable {
         lastCheckNanos = now.monotonicNanos
         var candidates: [[UInt8]] = []
         for path in tree.containers.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
-            guard let node = tree.node(path), node.children.isEmpty else { continue }
+            guard let node = tree.node(path), node.childPaths.isEmpty else { continue }
             if node.stat.cversion > 0 {
                 candidates.append(path)
             } else if config.containerMaxNeverUsedIntervalMillis != 0,
@@ -24,7 +24,7 @@ struct ContainerReaper: Sendable {
             }
         }
         for path in tree.ttls.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
-            guard let node = tree.node(path), node.children.isEmpty,
+            guard let node = tree.node(path), node.childPaths.isEmpty,
                   case .ttl(let ttl) = tree.ephemeralOwnerType(node.stat.ephemeralOwner),
                   ttl != 0, now.wallMillis - node.stat.mtime > ttl else { continue }
             candidates.append(path)

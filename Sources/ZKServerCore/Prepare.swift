@@ -21,7 +21,7 @@ struct PendingChanges: Sendable {
 
     func record(_ path: [UInt8], in tree: DataTree) -> NodeRecord? {
         if let pending = records[path] { return pending.node }
-        return tree.node(path).map { NodeRecord(stat: $0.stat, childCount: $0.children.count, acl: $0.acl) }
+        return tree.node(path).map { NodeRecord(stat: $0.stat, childCount: $0.childCount, acl: $0.acl) }
     }
 
     mutating func set(_ path: [UInt8], _ node: NodeRecord?, zxid: Int64) {

@@ -56,7 +56,7 @@ extension Samples {
         case 70..<75 where existing != ZNodePath.root:
             let version = (tree.node(existing)?.stat.aversion ?? 0) + 1
             return (header(.setACL), .setACL(SetACLTxn(path: JuteBytes(existing), acl: mixedACL, version: version)))
-        case 75..<88 where existing != ZNodePath.root && tree.node(existing)?.children.isEmpty == true:
+        case 75..<88 where existing != ZNodePath.root && tree.node(existing)?.childPaths.isEmpty == true:
             let type: OpCode = tree.containers.contains(existing) ? .deleteContainer : .delete
             return (header(type), .delete(DeleteTxn(path: JuteBytes(existing))))
         case 88..<94 where canCreateUnder:

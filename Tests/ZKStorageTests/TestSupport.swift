@@ -80,7 +80,7 @@ func dump(_ tree: DataTree, sessions: [Int64: Int32]) -> [String] {
         lines.append("node \(String(decoding: path, as: UTF8.self)) czxid=\(hexString(s.czxid)) mzxid=\(hexString(s.mzxid)) "
             + "pzxid=\(hexString(s.pzxid)) ctime=\(s.ctime) mtime=\(s.mtime) version=\(s.version) "
             + "cversion=\(s.cversion) aversion=\(s.aversion) owner=\(hexString(s.ephemeralOwner)) "
-            + "children=\(node.children.count) data=\(data) acl=\(acl)")
+            + "children=\(node.childCount) data=\(data) acl=\(acl)")
     }
     return lines
 }
