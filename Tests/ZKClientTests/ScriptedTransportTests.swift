@@ -124,7 +124,8 @@ struct ScriptedTransportTests {
         }
         let zk = try await ZooKeeperSession.connect("h:1", configuration: configuration(transport))
         async let a = zk.getData("/a")
-        try await Task.sleep(for: .milliseconds(50))
+        // /b is asked only once the server holds /a.
+        try await waitFor { held.withLockedValue { $0 } != nil }
         async let b = zk.getData("/b")
         #expect(try await a.data == Array("a".utf8))
         #expect(try await b.data == Array("b".utf8))
