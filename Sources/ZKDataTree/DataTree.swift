@@ -93,6 +93,19 @@ public struct DataTree: Sendable {
         return acl
     }
 
+    /// Sets a node's ACL without touching its Stat. For recovery only: a
+    /// fuzzy snapshot written by Apache can name an ACL list it does not
+    /// hold (the list was added after the ACL map was written); the node's
+    /// create, replayed from the log, carries the list. Returns false when
+    /// there is no such node.
+    @discardableResult
+    public mutating func restoreACL(at path: [UInt8], _ acl: [ACL]) -> Bool {
+        guard var node = nodes[path] else { return false }
+        node.acl = interned(acl)
+        nodes[path] = node
+        return true
+    }
+
     // MARK: Applying transactions
 
     /// Applies a committed transaction and returns what it did. Watch

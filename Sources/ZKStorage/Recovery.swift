@@ -79,11 +79,16 @@ public enum RecoveryWarning: Hashable, Sendable, CustomStringConvertible {
     case initialSnapshotWritten(file: String)
     /// A temporary file of a snapshot write that never finished was deleted.
     case unfinishedSnapshotDeleted(file: String)
+    /// Nodes of a fuzzy snapshot named ACL lists the snapshot lacked and the
+    /// replayed log did not restore; they keep an ACL that grants nothing.
+    case aclsNotRestored(count: Int)
 
     public var description: String {
         switch self {
         case let .snapshotSkipped(file, reason):
             return "\(file): snapshot skipped: \(reason)"
+        case let .aclsNotRestored(count):
+            return "\(count) node(s) of the snapshot name an ACL list it lacks and the log did not restore; they grant nothing until setAcl"
         case let .tornTailTruncated(file, offset, problem):
             return "\(file): torn tail (\(problem)) truncated at offset \(offset)"
         case let .tornTail(file, offset, problem):
@@ -133,7 +138,11 @@ extension DataDirectory {
         let (file, snapshot) = loaded
         var replay = Replay(tree: snapshot.tree, sessions: snapshot.sessions, snapshotZxid: snapshot.zxid,
                             snapshotDigest: snapshot.digest, verifyDigests: options.verifyDigests)
+        replay.unresolvedACLs = snapshot.unresolvedACLPaths
         try replay.run(logs: logFiles(after: snapshot.zxid), options: options)
+        if !replay.unresolvedACLs.isEmpty {
+            replay.warnings.append(.aclsNotRestored(count: replay.unresolvedACLs.count))
+        }
         warnings += replay.warnings
         return RecoveredState(tree: replay.tree, sessions: replay.sessions, lastZxid: replay.lastZxid,
                               snapshot: file, replayedTxnCount: replay.applied, warnings: warnings)
@@ -212,6 +221,8 @@ struct Replay {
     var lastZxid: Int64
     var applied = 0
     var warnings: [RecoveryWarning] = []
+    /// Snapshot nodes whose ACL list is still unknown (see `mendACL`).
+    var unresolvedACLs: Set<[UInt8]> = []
 
     private var digests: DigestTracker?
     /// The snapshot's digest while the tree is still fuzzy (before its zxid).
@@ -315,8 +326,37 @@ struct Replay {
         } else {
             _ = tree.apply(header, entry.body, triggers: &triggers)
         }
+        if !unresolvedACLs.isEmpty { mendACL(entry.body) }
         lastZxid = header.zxid
         applied += 1
+    }
+
+    /// A node of a fuzzy snapshot that named an unknown ACL list was created
+    /// while the snapshot was written, so its create is in the log. Replaying
+    /// it fails (the node exists), as in Apache, but its list is the one the
+    /// node was made with: restore it. A later setACL or delete settles the
+    /// node on its own.
+    private mutating func mendACL(_ body: TxnBody) {
+        func restore(_ path: JuteBytes, _ acl: [ACL]?) {
+            let key = path.bytesOrEmpty
+            guard unresolvedACLs.contains(key) else { return }
+            tree.restoreACL(at: key, acl ?? [])
+            unresolvedACLs.remove(key)
+        }
+        switch body {
+        case .create(let t): restore(t.path, t.acl)
+        case .createV0(let t): restore(t.path, t.acl)
+        case .createTTL(let t): restore(t.path, t.acl)
+        case .createContainer(let t): restore(t.path, t.acl)
+        case .setACL(let t): unresolvedACLs.remove(t.path.bytesOrEmpty)
+        case .delete(let t): unresolvedACLs.remove(t.path.bytesOrEmpty)
+        case .multi(let t):
+            for sub in t.txns ?? [] {
+                if let inner = try? TxnBody(type: sub.type, bytes: sub.data.bytesOrEmpty) { mendACL(inner) }
+            }
+        default:
+            break
+        }
     }
 
     /// Compares with the snapshot's digest once the tree reaches its zxid

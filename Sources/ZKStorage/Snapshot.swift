@@ -12,6 +12,10 @@ public struct Snapshot: Sendable {
     public var sessions: [Int64: Int32]
     /// The tree; its `lastProcessedZxid` is `zxid`.
     public var tree: DataTree
+    /// Nodes whose ACL id the snapshot's ACL map lacks (a fuzzy snapshot by
+    /// Apache). They hold `SnapshotReader.unresolvedACL` until recovery
+    /// replays their create.
+    public var unresolvedACLPaths: Set<[UInt8]> = []
     /// The ZxidDigest trailer (3.6+, `zookeeper.digest.enabled`), if present.
     public var digest: SnapshotDigest?
     /// The lastProcessedZxid trailer (3.9+,

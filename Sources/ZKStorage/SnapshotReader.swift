@@ -11,6 +11,11 @@ import ZKProtocol
 /// by its own flags and so misreads a 3.9 file written with the other
 /// setting; reading by shape accepts every combination.
 public enum SnapshotReader {
+    /// The ACL a node gets while the list it names is unknown: world,
+    /// no permission. Only super users reach the node until recovery
+    /// restores its list (Apache instead fails every ACL check on it).
+    public static let unresolvedACL = [ACL(perms: Perms(rawValue: 0), id: Id(scheme: "world", id: "anyone"))]
+
     /// Reads and checks the snapshot at `path`. The snapshot's zxid comes
     /// from the file name, as in Apache.
     public static func read(_ path: FilePath, extendedTypesEnabled: Bool) throws(StorageError) -> Snapshot {
@@ -72,6 +77,8 @@ struct SnapshotParser<Source: ByteSource> {
     let file: String
     private(set) var position: Int64 = 0
     private var checksum = Adler32()
+    /// Nodes whose ACL id was not in the file's ACL map.
+    private(set) var unresolvedACLPaths: Set<[UInt8]> = []
 
     init(source: Source, file: String) {
         self.source = source
@@ -91,6 +98,7 @@ struct SnapshotParser<Source: ByteSource> {
         try checkSeal()
 
         var snapshot = Snapshot(zxid: zxid, fileHeader: header, sessions: sessions, tree: tree)
+        snapshot.unresolvedACLPaths = unresolvedACLPaths
         if remaining > 0, let digest = attempt({ (p: inout Self) throws(StorageError) in try p.readDigestTrailer() }) {
             snapshot.digest = digest
         }
@@ -161,7 +169,13 @@ struct SnapshotParser<Source: ByteSource> {
             } else if let found = acls[aclID] {
                 acl = found
             } else {
-                throw corrupt("node \(display(path)) refers to ACL id \(aclID), which is not in the ACL cache", at: start)
+                // Apache's snapshots are fuzzy: a node created with a new ACL
+                // list while the snapshot was written can name a list the
+                // file's ACL map lacks. Apache loads such a file; so do we,
+                // with an ACL that grants nothing until the log's create
+                // restores the real one (Recovery).
+                acl = SnapshotReader.unresolvedACL
+                unresolvedACLPaths.insert(path)
             }
             do throws(DataTree.SnapshotLoadError) {
                 try loader.add(path: path, node: DataNode(data: JuteBytes(data), acl: acl, stat: stat))
