@@ -8,7 +8,7 @@ import ZKProtocol
 struct SessionLifecycleTests {
     @Test(arguments: ServerKind.allCases)
     func watchesSurviveAForcedDisconnectAndFireAfterReconnect(kind: ServerKind) async throws {
-        let server = try TestServer.start(kind)
+        let server = try await TestServer.start(kind)
         defer { server.remove() }
         let zk = try await ZooKeeperSession.connect(server.connectString, configuration: testConfiguration(timeout: .seconds(20)))
         try await zk.create("/w", data: Array(text: "1"))
@@ -21,9 +21,9 @@ struct SessionLifecycleTests {
         #expect(await iterator.next() == .connected)
         let session = zk.sessionID
 
-        try server.kill()
+        try await server.kill()
         #expect(await iterator.next() == .suspended)
-        try server.restart()
+        try await server.restart()
         #expect(await iterator.next() == .connected)
         #expect(zk.sessionID == session)
 
@@ -39,15 +39,15 @@ struct SessionLifecycleTests {
 
     @Test(arguments: ServerKind.allCases)
     func aChangeMadeWhileDisconnectedFiresTheWatchOnReconnect(kind: ServerKind) async throws {
-        let server = try TestServer.start(kind)
+        let server = try await TestServer.start(kind)
         defer { server.remove() }
         var configuration = testConfiguration(timeout: .seconds(20))
         configuration.reconnectBackoff = .seconds(3)
         let zk = try await ZooKeeperSession.connect(server.connectString, configuration: configuration)
         try await zk.create("/w", data: Array(text: "1"))
         let (_, dataWatch) = try await zk.getDataAndWatch("/w")
-        try server.kill()
-        try server.restart()
+        try await server.kill()
+        try await server.restart()
         // The watcher's session is still reconnecting (its backoff is 3 s)
         // when another client changes the node: SetWatches carries the last
         // zxid it saw, so the server fires the watch as it reconnects.
@@ -60,7 +60,7 @@ struct SessionLifecycleTests {
 
     @Test(arguments: ServerKind.allCases)
     func aSessionExpiredFromOutsideFailsCallsEndsWatchesAndNeverReconnects(kind: ServerKind) async throws {
-        let server = try TestServer.start(kind)
+        let server = try await TestServer.start(kind)
         defer { server.remove() }
         let zk = try await ZooKeeperSession.connect(server.connectString, configuration: testConfiguration())
         try await zk.create("/eph", mode: .ephemeral)
@@ -94,7 +94,7 @@ struct SessionLifecycleTests {
 
     @Test(arguments: ServerKind.allCases)
     func failoverRotatesPastADownHostAndResumesTheSession(kind: ServerKind) async throws {
-        let server = try TestServer.start(kind)
+        let server = try await TestServer.start(kind)
         defer { server.remove() }
         let up = server.port.withLockedValue { $0 }
         let down = try TestServer.freePort()
@@ -107,8 +107,8 @@ struct SessionLifecycleTests {
 
         // The server moves to the other listed port (same dataDir): the
         // session follows it there.
-        try server.stop()
-        try server.restart(port: down)
+        try await server.stop()
+        try await server.restart(port: down)
         try await eventually("reconnected to the moved server") { zk.state == .connected && zk.currentServer?.port == down }
         #expect(zk.sessionID == session)
         #expect(try await zk.exists("/eph")?.ephemeralOwner == session)

@@ -46,12 +46,12 @@ final class TestServer: Sendable {
     }
 
     /// Starts a fresh server of `kind` with an empty dataDir.
-    static func start(_ kind: ServerKind) throws -> TestServer {
+    static func start(_ kind: ServerKind) async throws -> TestServer {
         _ = cleanup
         let dir = NSTemporaryDirectory() + "zkclient-it-\(kind.rawValue)-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let server = TestServer(kind: kind, dir: dir, port: try freePort())
-        try server.launch()
+        try await server.launch()
         started.withLockedValue { $0.append(dir) }
         return server
     }
@@ -70,31 +70,43 @@ final class TestServer: Sendable {
 
     var connectString: String { "127.0.0.1:\(port.withLockedValue { $0 })" }
 
-    private func launch() throws {
-        _ = try Self.script(["start", kind.rawValue, String(port.withLockedValue { $0 }), dir])
+    private func launch() async throws {
+        try await Self.run(["start", kind.rawValue, String(port.withLockedValue { $0 }), dir])
     }
 
     /// Stops the server cleanly (SIGTERM).
-    func stop() throws { _ = try Self.script(["stop", dir]) }
+    func stop() async throws { try await Self.run(["stop", dir]) }
 
     /// Kills the server (SIGKILL), as a crash.
-    func kill() throws { _ = try Self.script(["kill", dir]) }
+    func kill() async throws { try await Self.run(["kill", dir]) }
 
     /// Starts it again on the same dataDir, on `newPort` if given.
-    func restart(port newPort: Int? = nil) throws {
+    func restart(port newPort: Int? = nil) async throws {
         if let newPort { port.withLockedValue { $0 = newPort } }
-        try launch()
+        try await launch()
     }
 
     /// Stops the server and removes its files.
     func remove() {
-        _ = try? stop()
+        _ = try? Self.script(["stop", dir])
         try? FileManager.default.removeItem(atPath: dir)
     }
 
     /// Runs scripts/lib/testserver with posix_spawn and waitpid. (Foundation's
     /// Process left the script unreaped inside the test runner.) Output
     /// goes through files: a server the script starts inherits them.
+    /// Runs the script on a thread of its own: starting Apache takes
+    /// seconds, and a blocked thread of Swift's small cooperative pool would
+    /// stall every other test meanwhile.
+    @discardableResult
+    static func run(_ arguments: [String]) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try script(arguments) })
+            }
+        }
+    }
+
     @discardableResult
     static func script(_ arguments: [String]) throws -> String {
         let base = NSTemporaryDirectory() + "testserver-\(UUID().uuidString)"
@@ -130,9 +142,9 @@ actor SharedServers {
     static let shared = SharedServers()
     private var servers: [ServerKind: TestServer] = [:]
 
-    func server(_ kind: ServerKind) throws -> TestServer {
+    func server(_ kind: ServerKind) async throws -> TestServer {
         if let server = servers[kind] { return server }
-        let server = try TestServer.start(kind)
+        let server = try await TestServer.start(kind)
         servers[kind] = server
         return server
     }
