@@ -35,6 +35,9 @@ public struct StatsTrack: Equatable, Sendable {
         }
     }
 
+    /// Parses the text of a quota node given as raw bytes.
+    public init(_ bytes: [UInt8]) { self.init(JuteBytes(bytes)) }
+
     public subscript(key: String) -> Int64 {
         get { values[key] ?? -1 }
         set { values[key] = newValue }
@@ -42,8 +45,8 @@ public struct StatsTrack: Equatable, Sendable {
 
     public var count: Int64 { get { self["count"] } set { self["count"] = newValue } }
     public var bytes: Int64 { get { self["bytes"] } set { self["bytes"] = newValue } }
-    public var countHardLimit: Int64 { self["countHardLimit"] }
-    public var byteHardLimit: Int64 { self["byteHardLimit"] }
+    public var countHardLimit: Int64 { get { self["countHardLimit"] } set { self["countHardLimit"] = newValue } }
+    public var byteHardLimit: Int64 { get { self["byteHardLimit"] } set { self["byteHardLimit"] = newValue } }
 
     /// `count=N,bytes=M`, then any other keys sorted, after an extra `=`.
     public var text: String {

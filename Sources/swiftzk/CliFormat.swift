@@ -154,37 +154,3 @@ enum CliFormat {
         }
     }
 }
-
-/// Apache's StatsTrack: the text of a quota's zookeeper_limits and
-/// zookeeper_stats nodes ("count=5,bytes=-1=;byteHardLimit=-1;countHardLimit=10").
-struct StatsTrack: Equatable {
-    var stats: [String: Int64] = [:]
-
-    init() {}
-
-    init(_ bytes: [UInt8]) {
-        let text = String(decoding: bytes, as: UTF8.self)
-        for pair in text.split(whereSeparator: { $0 == "," || $0 == ";" }) {
-            let kv = CliFormat.javaSplit(String(pair), "=")
-            guard let key = kv.first else { continue }
-            stats[key] = kv.count > 1 && !kv[1].isEmpty ? Int64(kv[1]) ?? -1 : -1
-        }
-    }
-
-    var count: Int64 { get { stats["count"] ?? -1 } set { stats["count"] = newValue } }
-    var bytes: Int64 { get { stats["bytes"] ?? -1 } set { stats["bytes"] = newValue } }
-    var countHardLimit: Int64 { get { stats["countHardLimit"] ?? -1 } set { stats["countHardLimit"] = newValue } }
-    var byteHardLimit: Int64 { get { stats["byteHardLimit"] ?? -1 } set { stats["byteHardLimit"] = newValue } }
-
-    /// count and bytes first; other keys sorted after an extra "=" that old
-    /// parsers ignore.
-    var text: String {
-        var out = "count=\(count),bytes=\(bytes)"
-        let others = stats.keys.filter { $0 != "count" && $0 != "bytes" }.sorted()
-        if !others.isEmpty {
-            out += "="
-            for key in others { out += ";\(key)=\(stats[key] ?? -1)" }
-        }
-        return out
-    }
-}

@@ -1,4 +1,5 @@
 import ZKClient
+import ZKDataTree
 import ZKProtocol
 
 /// listquota, setquota and delquota, as Apache's ListQuotaCommand,
