@@ -17,6 +17,8 @@ public struct CoreConfig: Sendable {
     public var maxClientConnectionsPerHost = 60
     /// `maxCnxns`: connections allowed in total; 0 means no limit.
     public var maxConnections = 0
+    /// Every queue and table bound (see Limits); the shell fills it from zoo.cfg.
+    public var limits = Limits()
     /// When `leak` calls a session idle: no request but ping for this long.
     public var idleSessionMillis: Int64 = 60000
     public var containerCheckIntervalMillis: Int64 = 60000
