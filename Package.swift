@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "swiftzk", targets: ["swiftzk"]),
         .library(name: "ZKProtocol", targets: ["ZKProtocol"]),
         .library(name: "ZKDataTree", targets: ["ZKDataTree"]),
+        .library(name: "ZKAuth", targets: ["ZKAuth"]),
         .library(name: "ZKServerCore", targets: ["ZKServerCore"]),
         .library(name: "ZKStorage", targets: ["ZKStorage"]),
         .library(name: "ZKClient", targets: ["ZKClient"]),
@@ -34,9 +35,16 @@ let package = Package(
             ]
         ),
         .target(
+            name: "ZKAuth",
+            dependencies: [
+                "ZKProtocol",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
             name: "ZKServerCore",
             dependencies: [
-                "ZKProtocol", "ZKDataTree",
+                "ZKProtocol", "ZKDataTree", "ZKAuth",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -50,7 +58,7 @@ let package = Package(
         .target(
             name: "ZKServer",
             dependencies: [
-                "ZKProtocol", "ZKDataTree", "ZKServerCore", "ZKStorage",
+                "ZKProtocol", "ZKDataTree", "ZKAuth", "ZKServerCore", "ZKStorage",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -79,6 +87,7 @@ let package = Package(
         ),
         .testTarget(name: "ZKProtocolTests", dependencies: ["ZKProtocol"]),
         .testTarget(name: "ZKDataTreeTests", dependencies: ["ZKDataTree"]),
+        .testTarget(name: "ZKAuthTests", dependencies: ["ZKAuth"]),
         .testTarget(name: "ZKServerCoreTests", dependencies: ["ZKServerCore"]),
         .testTarget(name: "ZKStorageTests", dependencies: ["ZKStorage"]),
         .testTarget(name: "ZKServerTests", dependencies: ["ZKServer"]),

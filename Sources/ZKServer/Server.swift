@@ -3,6 +3,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import ZKAuth
 import ZKProtocol
 import ZKServerCore
 import ZKStorage

@@ -1,3 +1,4 @@
+import ZKAuth
 import ZKProtocol
 
 /// The ACL and authentication rules as the pipeline applies them, built on

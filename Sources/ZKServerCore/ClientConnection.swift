@@ -1,3 +1,4 @@
+import ZKAuth
 import ZKProtocol
 
 /// What the core knows of one client connection.

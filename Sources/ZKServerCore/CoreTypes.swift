@@ -1,3 +1,4 @@
+import ZKAuth
 import ZKDataTree
 import ZKProtocol
 

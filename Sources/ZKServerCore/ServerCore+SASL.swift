@@ -1,4 +1,5 @@
 import Crypto
+import ZKAuth
 import ZKProtocol
 
 /// Where a connection's SASL exchange stands.

@@ -1,6 +1,6 @@
 import Testing
 import ZKProtocol
-@testable import ZKServerCore
+@testable import ZKAuth
 
 struct AuthInfoTests {
     private let localhost: [UInt8] = [127, 0, 0, 1]

@@ -1,6 +1,6 @@
 import Testing
 import ZKProtocol
-@testable import ZKServerCore
+@testable import ZKAuth
 
 /// The Java semantics the auth rules copy. Expected values were produced by
 /// Java 17 (String.split, Integer.parseInt, new String(bytes, UTF_8),

@@ -1,5 +1,5 @@
 import Testing
-@testable import ZKServerCore
+@testable import ZKAuth
 
 /// Reading digest-response directives as the JDK's parseDirectives does.
 struct SASLDirectivesTests {

@@ -1,6 +1,6 @@
 import Testing
 import ZKProtocol
-@testable import ZKServerCore
+@testable import ZKAuth
 
 /// The validity and match tables were checked against Apache 3.9.5's
 /// IPAuthenticationProvider compiled and run under Java 17.

@@ -1,6 +1,6 @@
 import Testing
 import ZKProtocol
-@testable import ZKServerCore
+@testable import ZKAuth
 
 /// The `sasl` ACL scheme (Apache's SASLAuthenticationProvider).
 struct SASLAuthProviderTests {

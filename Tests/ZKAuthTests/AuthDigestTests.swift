@@ -1,6 +1,6 @@
 import Testing
 import ZKProtocol
-@testable import ZKServerCore
+@testable import ZKAuth
 
 /// Expected ids come from Apache's own generator, run under Java 17:
 /// `java -cp "/usr/share/java/*" org.apache.zookeeper.server.auth.DigestAuthenticationProvider user:pass`

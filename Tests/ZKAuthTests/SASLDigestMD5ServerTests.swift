@@ -1,6 +1,6 @@
 import Testing
 import ZKProtocol
-@testable import ZKServerCore
+@testable import ZKAuth
 
 /// SASL DIGEST-MD5 as Apache ZooKeeper's server runs it (the JDK's
 /// DigestMD5Server behind ZooKeeperSaslServer), checked against transcripts

@@ -1,5 +1,5 @@
 import Testing
-@testable import ZKServerCore
+@testable import ZKAuth
 
 /// Reading JAAS files as the JDK's ConfigFile reads them. The expectations
 /// marked "JDK" were checked against JDK 17's

@@ -1,6 +1,6 @@
 import Testing
 import ZKProtocol
-@testable import ZKServerCore
+@testable import ZKAuth
 
 struct AuthEnforcementTests {
     private let ipId = Id(scheme: "ip", id: "127.0.0.1")
