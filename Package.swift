@@ -12,6 +12,8 @@ let package = Package(
         .library(name: "ZKServerCore", targets: ["ZKServerCore"]),
         .library(name: "ZKStorage", targets: ["ZKStorage"]),
         .library(name: "ZKClient", targets: ["ZKClient"]),
+        .library(name: "ZKCLI", targets: ["ZKCLI"]),
+        .library(name: "ZKBench", targets: ["ZKBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -74,10 +76,28 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "ZKCLI",
+            dependencies: [
+                "ZKProtocol", "ZKDataTree", "ZKClient",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "ZKBench",
+            dependencies: [
+                "ZKProtocol", "ZKClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
         .executableTarget(
             name: "swiftzk",
             dependencies: [
-                "ZKProtocol", "ZKDataTree", "ZKServerCore", "ZKServer", "ZKStorage", "ZKClient",
+                "ZKProtocol", "ZKDataTree", "ZKServerCore", "ZKServer", "ZKStorage", "ZKClient", "ZKCLI", "ZKBench",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -91,6 +111,8 @@ let package = Package(
         .testTarget(name: "ZKServerCoreTests", dependencies: ["ZKServerCore"]),
         .testTarget(name: "ZKStorageTests", dependencies: ["ZKStorage"]),
         .testTarget(name: "ZKServerTests", dependencies: ["ZKServer"]),
+        .testTarget(name: "ZKCLITests", dependencies: ["ZKCLI"]),
+        .testTarget(name: "ZKBenchTests", dependencies: ["ZKBench"]),
         .testTarget(
             name: "ZKClientTests",
             dependencies: ["ZKClient", .product(name: "NIOEmbedded", package: "swift-nio")]

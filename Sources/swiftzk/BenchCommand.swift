@@ -1,10 +1,5 @@
 import ArgumentParser
-import Foundation
-import Histogram
-import NIOCore
-import NIOPosix
-import ZKClient
-import ZKProtocol
+import ZKBench
 
 /// `swiftzk bench`: load any ZooKeeper server (swiftzk or Apache) through
 /// the project's client library and report throughput, latency
@@ -35,14 +30,7 @@ struct BenchCommand: AsyncParsableCommand {
             """
     )
 
-    enum Workload: String, ExpressibleByArgument, CaseIterable {
-        case read, write, mixed
-        case createDelete = "create-delete"
-        case watchFanout = "watch-fanout"
-        case sessionChurn = "session-churn"
-        case idleSessions = "idle-sessions"
-        case load, startup
-    }
+    typealias Workload = BenchOptions.Workload
 
     @Option(help: "host:port[,host:port...] of the server.")
     var server: String = "127.0.0.1:2181"
@@ -87,41 +75,44 @@ struct BenchCommand: AsyncParsableCommand {
     @Argument(parsing: .postTerminator, help: "startup: the server command and its arguments (after --).")
     var command: [String] = []
 
+    var options: BenchOptions {
+        var options = BenchOptions()
+        options.server = server
+        options.workload = workload
+        options.connections = connections
+        options.inFlight = inFlight
+        options.duration = duration
+        options.warmup = warmup
+        options.valueSize = valueSize
+        options.keys = keys
+        options.readPercent = readPercent
+        options.watchers = watchers
+        options.sessions = sessions
+        options.rate = rate
+        options.count = count
+        options.batch = batch
+        options.sessionTimeout = sessionTimeout
+        options.clientThreads = clientThreads
+        options.serverPid = serverPid
+        options.serverLog = serverLog
+        options.startupTimeout = startupTimeout
+        options.command = command
+        return options
+    }
+
     func validate() throws {
-        guard connections > 0, inFlight > 0, keys > 0, valueSize >= 0, watchers > 0, sessions > 0, batch > 0, count >= 0 else {
-            throw ValidationError("--connections, --in-flight, --keys, --watchers, --sessions and --batch must be positive")
-        }
-        guard duration > 0, warmup >= 0, rate > 0, sessionTimeout >= 1 else {
-            throw ValidationError("--duration and --rate must be positive, --warmup not negative, --session-timeout at least 1 s")
-        }
-        guard (0...100).contains(readPercent) else { throw ValidationError("--read-percent must be 0...100") }
-        if workload == .startup && command.isEmpty {
-            throw ValidationError("startup needs the server command after --, e.g. -- /usr/bin/swiftzk server zoo.cfg")
-        }
+        if let problem = options.problem { throw ValidationError(problem) }
     }
 
     func run() async throws {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: clientThreads)
-        let bench = BenchRunner(options: self, group: group)
-        var result: BenchResult
-        switch workload {
-        case .read, .write, .mixed, .createDelete, .load:
-            result = try await bench.closedLoop()
-        case .watchFanout:
-            result = try await bench.watchFanout()
-        case .sessionChurn:
-            result = try await bench.sessionChurn()
-        case .idleSessions:
-            result = try await bench.idleSessions()
-        case .startup:
-            result = try await bench.startup()
+        let result: BenchResult
+        do {
+            result = try await Bench.run(options)
+        } catch let error as BenchError {
+            throw ValidationError(error.description)
         }
-        if let server = result.server, let serverPerOps = server.cpuMsPer1kOps, let clientPerOps = result.client.cpuMsPer1kOps,
-           serverPerOps > 0, clientPerOps > serverPerOps {
-            result.notes.append("the client used \(fmt(clientPerOps / serverPerOps))× the server's CPU per operation; "
-                                + "on a shared machine the client may limit the load")
-        }
-        try? await group.shutdownGracefully()
         print(json ? result.json() : result.table())
     }
 }
+
+extension BenchOptions.Workload: ExpressibleByArgument {}

@@ -8,10 +8,10 @@ import ZKProtocol
 
 /// Runs one workload of `swiftzk bench` and measures it.
 struct BenchRunner: Sendable {
-    let options: BenchCommand
+    let options: BenchOptions
     let group: MultiThreadedEventLoopGroup
 
-    init(options: BenchCommand, group: MultiThreadedEventLoopGroup) {
+    init(options: BenchOptions, group: MultiThreadedEventLoopGroup) {
         self.options = options
         self.group = group
     }

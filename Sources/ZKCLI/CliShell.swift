@@ -20,8 +20,11 @@ final class CliShell {
     var exitCode: Int32 = 0
     /// Set by quit.
     var quitRequested = false
+    /// The swiftzk version the version command prints.
+    let toolVersion: String
 
-    init(host: String, timeoutMs: Int, waitForConnection: Bool) {
+    init(host: String, timeoutMs: Int, waitForConnection: Bool, toolVersion: String = "") {
+        self.toolVersion = toolVersion
         self.host = host
         self.timeoutMs = timeoutMs
         self.waitForConnection = waitForConnection

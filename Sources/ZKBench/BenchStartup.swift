@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import ArgumentParser
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
@@ -67,7 +66,7 @@ extension BenchRunner {
         let clientAfter = ProcessSample.ownProcess()
         Self.stop(process)
         guard let servingNs else {
-            throw ValidationError("the server (pid \(pid)) did not answer getData on \(options.server) within "
+            throw BenchError(description: "the server (pid \(pid)) did not answer getData on \(options.server) within "
                                   + "\(options.startupTimeout) s; see \(options.serverLog)")
         }
         let seconds = Double(servingNs) / 1e9

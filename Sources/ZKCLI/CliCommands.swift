@@ -309,7 +309,7 @@ extension CliShell {
     private func version(_ words: [String]) throws(CliFailure) {
         let parsed = try CliOptions([:]).parse(words)
         guard parsed.args.count <= 1 else { throw usageFailure("version") }
-        out.line("ZooKeeper CLI version: 3.8.0-swiftzk, built by swiftzk cli \(SwiftZK.configuration.version)")
+        out.line("ZooKeeper CLI version: 3.8.0-swiftzk, built by swiftzk cli \(toolVersion)")
     }
 
     // MARK: Writes

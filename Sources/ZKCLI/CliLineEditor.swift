@@ -27,40 +27,28 @@ final class CliLineEditor {
         tcsetattr(0, TCSAFLUSH, &raw)
         defer { tcsetattr(0, TCSAFLUSH, &saved) }
 
-        var buffer: [Character] = []
-        var cursor = 0
-        var historyIndex = history.count
-        var draft: [Character] = []
-        func redraw() {
-            var text = "\r" + prompt + String(buffer) + "\u{1B}[K"
-            let back = buffer.count - cursor
-            if back > 0 { text += "\u{1B}[\(back)D" }
-            out.write(text)
-        }
+        var buffer = CliLineBuffer(history: history)
         out.write(prompt)
         while true {
             guard let byte = await Self.readByte() else {
                 out.write("\n")
-                return buffer.isEmpty ? nil : String(buffer)
+                return buffer.isEmpty ? nil : buffer.text
             }
             switch byte {
             case 13, 10:
                 out.write("\n")
-                let line = String(buffer)
+                let line = buffer.text
                 if !line.isEmpty && history.last != line { history.append(line) }
                 return line
-            case 1: cursor = 0
-            case 5: cursor = buffer.count
-            case 2: cursor = max(0, cursor - 1)
-            case 6: cursor = min(buffer.count, cursor + 1)
-            case 21:
-                buffer.removeFirst(cursor)
-                cursor = 0
-            case 11: buffer.removeLast(buffer.count - cursor)
+            case 1: buffer.moveToStart()
+            case 5: buffer.moveToEnd()
+            case 2: buffer.moveLeft()
+            case 6: buffer.moveRight()
+            case 21: buffer.deleteToStart()
+            case 11: buffer.deleteToEnd()
             case 3:
                 out.write("^C\n")
-                buffer = []
-                cursor = 0
+                buffer.clear()
                 out.write(prompt)
                 continue
             case 4:
@@ -68,50 +56,28 @@ final class CliLineEditor {
                     out.write("\n")
                     return nil
                 }
-                if cursor < buffer.count { buffer.remove(at: cursor) }
+                buffer.deleteAtCursor()
             case 12: out.write("\u{1B}[H\u{1B}[2J")
-            case 127, 8:
-                if cursor > 0 {
-                    buffer.remove(at: cursor - 1)
-                    cursor -= 1
-                }
+            case 127, 8: buffer.deleteBeforeCursor()
             case 9:
-                let line = String(buffer[..<cursor])
-                let wordStart = (line.lastIndex(of: " ").map { line.distance(from: line.startIndex, to: $0) + 1 }) ?? 0
-                let word = String(buffer[wordStart..<cursor])
+                let (line, wordStart, word) = buffer.wordAtCursor
                 let candidates = await complete(line, wordStart, word)
-                if let replacement = Self.commonPrefix(candidates), replacement.count > word.count {
-                    var inserted = Array(replacement)
-                    if candidates.count == 1 && wordStart == 0 { inserted.append(" ") }
-                    buffer.replaceSubrange(wordStart..<cursor, with: inserted)
-                    cursor = wordStart + inserted.count
-                } else if candidates.count > 1 {
+                if buffer.complete(with: candidates) {
                     out.write("\n" + candidates.joined(separator: "  ") + "\n")
                 }
             case 27:
                 guard let next = await Self.readByte() else { continue }
                 guard next == 91 || next == 79, let code = await Self.readByte() else { continue }
                 switch code {
-                case 65:   // up
-                    if historyIndex > 0 {
-                        if historyIndex == history.count { draft = buffer }
-                        historyIndex -= 1
-                        buffer = Array(history[historyIndex])
-                        cursor = buffer.count
-                    }
-                case 66:   // down
-                    if historyIndex < history.count {
-                        historyIndex += 1
-                        buffer = historyIndex == history.count ? draft : Array(history[historyIndex])
-                        cursor = buffer.count
-                    }
-                case 67: cursor = min(buffer.count, cursor + 1)
-                case 68: cursor = max(0, cursor - 1)
-                case 72: cursor = 0
-                case 70: cursor = buffer.count
+                case 65: buffer.historyBack()      // up
+                case 66: buffer.historyForward()   // down
+                case 67: buffer.moveRight()
+                case 68: buffer.moveLeft()
+                case 72: buffer.moveToStart()
+                case 70: buffer.moveToEnd()
                 case 51:   // ESC [ 3 ~: delete
                     _ = await Self.readByte()
-                    if cursor < buffer.count { buffer.remove(at: cursor) }
+                    buffer.deleteAtCursor()
                 default: break
                 }
             default:
@@ -122,25 +88,11 @@ final class CliLineEditor {
                     for _ in 0..<extra {
                         if let b = await Self.readByte() { bytes.append(b) }
                     }
-                    for c in String(decoding: bytes, as: UTF8.self) {
-                        buffer.insert(c, at: cursor)
-                        cursor += 1
-                    }
+                    buffer.insert(String(decoding: bytes, as: UTF8.self))
                 }
             }
-            redraw()
+            out.write(buffer.redrawText(prompt: prompt))
         }
-    }
-
-    static func commonPrefix(_ items: [String]) -> String? {
-        guard var prefix = items.first.map(Array.init) else { return nil }
-        for item in items.dropFirst() {
-            let chars = Array(item)
-            var n = 0
-            while n < prefix.count && n < chars.count && prefix[n] == chars[n] { n += 1 }
-            prefix = Array(prefix[..<n])
-        }
-        return String(prefix)
     }
 
     /// One byte of stdin, read off the cooperative pool.

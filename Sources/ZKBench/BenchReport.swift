@@ -52,7 +52,7 @@ struct BenchProcessReport: Codable, Sendable {
 }
 
 /// Everything one `swiftzk bench` run measured; `--json` prints it as is.
-struct BenchResult: Codable, Sendable {
+public struct BenchResult: Codable, Sendable {
     var workload: String
     var servers: String
     var connections: Int
@@ -71,16 +71,19 @@ struct BenchResult: Codable, Sendable {
     var client: BenchProcessReport
     /// Workload-specific figures (watchers, sessions, startup time, ...).
     var extra: [String: Double] = [:]
-    var notes: [String] = []
+    /// Remarks on the run, such as the client limiting the load.
+    public internal(set) var notes: [String] = []
 
-    func json() -> String {
+    /// The result as pretty-printed JSON with sorted keys (`--json`).
+    public func json() -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         guard let data = try? encoder.encode(self) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
     }
 
-    func table() -> String {
+    /// The result as the text table `swiftzk bench` prints.
+    public func table() -> String {
         var lines: [String] = []
         lines.append("swiftzk bench: \(workload) on \(servers)")
         lines.append("  setup          \(connections) connections × \(inFlight) in flight, \(valueSize)-byte values, \(keys) keys, "
