@@ -67,8 +67,8 @@ public final class ZooKeeperServer: Sendable {
         core.skipACL = config.skipACL
         core.reconfigEnabled = config.reconfigEnabled
         core.maxClientConnectionsPerHost = config.maxClientCnxns
-        core.maxConnections = config.properties["maxCnxns"].flatMap { Int($0) } ?? 0
-        core.enforceQuota = config.properties["enforceQuota"].map { $0.lowercased() == "true" } ?? false
+        core.maxConnections = config.maxCnxns
+        core.enforceQuota = config.enforceQuota
         core.containerCheckIntervalMillis = Int64(config.containerCheckIntervalMs)
         core.containerMaxPerMinute = config.containerMaxPerMinute
         core.containerMaxNeverUsedIntervalMillis = Int64(config.containerMaxNeverUsedIntervalMs)
@@ -104,7 +104,7 @@ public final class ZooKeeperServer: Sendable {
         let (directory, state) = try Persistence.recover(config, logger: logger)
         coreConfig.sessionSecret = try Persistence.sessionSecret(dataDir: config.dataDir) { clock.randomBytes(32) }
         let core = ServerCore(config: coreConfig, now: clock.now(), tree: state.tree, recoveredSessions: state.sessions)
-        let forceSync = (config.properties["forceSync"] ?? "yes") != "no"
+        let forceSync = config.forceSync
         if !forceSync {
             logger.warning("forceSync=no: writes are acknowledged before they reach the disk and can be lost on power failure")
         }
@@ -142,9 +142,9 @@ public final class ZooKeeperServer: Sendable {
         let settings = ConnectionSettings(
             maxBufferBytes: config.juteMaxBuffer, fourLetterWords: config.fourLetterWords,
             versionString: core.config.versionString, confText: Self.confText(config),
-            sessionlessTimeoutMillis: Int64(config.properties["sessionlessCnxnTimeout"].flatMap { Int64($0) } ?? 10000),
+            sessionlessTimeoutMillis: Int64(config.sessionlessCnxnTimeoutMs),
             dataDir: config.dataDir, dataLogDir: config.dataLogDir, startedWallMillis: ServerClock.wallMillis(),
-            adminActionsEnabled: config.properties["adminActions.enabled"] == "true")
+            adminActionsEnabled: config.adminActionsEnabled)
         let nextID = NIOLockedValueBox<ConnectionID>(0)
         let keepAlive = KeepAlive(config)
         let logger = self.logger
@@ -223,11 +223,10 @@ struct KeepAlive: Sendable {
     var count: Int32
 
     init(_ config: ServerConfig) {
-        let p = config.properties
-        enabled = (p["clientTcpKeepAlive"] ?? "false").lowercased() == "true"
-        idle = p["clientTcpKeepAliveIdle"].flatMap { Int32($0) } ?? 30
-        interval = p["clientTcpKeepAliveInterval"].flatMap { Int32($0) } ?? 10
-        count = p["clientTcpKeepAliveCount"].flatMap { Int32($0) } ?? 3
+        enabled = config.clientTcpKeepAlive
+        idle = Int32(clamping: config.clientTcpKeepAliveIdleSeconds)
+        interval = Int32(clamping: config.clientTcpKeepAliveIntervalSeconds)
+        count = Int32(clamping: config.clientTcpKeepAliveCount)
     }
 
     func apply(to channel: Channel) throws {

@@ -82,6 +82,25 @@ public struct ServerConfig: Sendable, Equatable {
     public var standaloneEnabled: Bool
     /// `reconfigEnabled`: whether dynamic reconfiguration is allowed.
     public var reconfigEnabled: Bool
+    /// Client connections allowed in all (`maxCnxns`); 0 means no limit.
+    public var maxCnxns = 0
+    /// Whether the transaction log is fsynced before a write is acknowledged
+    /// (`forceSync`: `yes`, or `no` to skip the fsync).
+    public var forceSync = true
+    /// How long a connection may stay open without a session, in ms (`sessionlessCnxnTimeout`).
+    public var sessionlessCnxnTimeoutMs = 10000
+    /// Whether a write over a hard quota is refused (`enforceQuota`).
+    public var enforceQuota = false
+    /// Whether the admin four-letter words (`expi`, `clip`) may act (`adminActions.enabled`).
+    public var adminActionsEnabled = false
+    /// Whether client sockets use TCP keepalive (`clientTcpKeepAlive`).
+    public var clientTcpKeepAlive = false
+    /// Seconds of silence before the first keepalive probe (`clientTcpKeepAliveIdle`, 1...32767).
+    public var clientTcpKeepAliveIdleSeconds = 30
+    /// Seconds between keepalive probes (`clientTcpKeepAliveInterval`, 1...32767).
+    public var clientTcpKeepAliveIntervalSeconds = 10
+    /// Unanswered probes before the connection is dropped (`clientTcpKeepAliveCount`, 1...127).
+    public var clientTcpKeepAliveCount = 3
     /// Start-up warnings to log, one string each, already prefixed with where they come from.
     public var warnings: [String]
     /// Every effective key and value, after overrides (for settings read

@@ -189,12 +189,34 @@ struct ZooCfgParser {
             config.containerMaxNeverUsedIntervalMs = try integer(entry, .decodeLong, 0..., "a non-negative integer in milliseconds (0 means never)")
         case "standaloneEnabled":
             config.standaloneEnabled = try boolean(entry)
-        case "enforceQuota", "adminActions.enabled", "sessionlessCnxnTimeout", "maxCnxns",
-             "clientTcpKeepAlive", "clientTcpKeepAliveIdle", "clientTcpKeepAliveInterval", "clientTcpKeepAliveCount":
-            break  // read from `properties` (zookeeper.enforceQuota)
+        case "maxCnxns":
+            config.maxCnxns = try integer(entry, .parseInt, 0..., "a non-negative integer number of connections (0 means no limit)")
         case "forceSync":
-            // Apache's zookeeper.forceSync: "no" turns fsync off, anything else keeps it.
-            break
+            // Apache's zookeeper.forceSync turns fsync off for exactly "no" and
+            // keeps it for any other text; anything but yes or no is refused
+            // here, so "false" cannot look like it turned fsync off.
+            switch entry.value {
+            case "yes": config.forceSync = true
+            case "no": config.forceSync = false
+            default: throw error(entry, "expected yes or no (no acknowledges writes before they reach the disk), got \"\(entry.value)\"")
+            }
+        case "sessionlessCnxnTimeout":
+            config.sessionlessCnxnTimeoutMs = try integer(entry, .decodeInt, 1..., "a positive integer in milliseconds")
+        case "enforceQuota":
+            config.enforceQuota = try boolean(entry)
+        case "adminActions.enabled":
+            config.adminActionsEnabled = try boolean(entry)
+        case "clientTcpKeepAlive":
+            config.clientTcpKeepAlive = try boolean(entry)
+        case "clientTcpKeepAliveIdle":
+            // Linux refuses TCP_KEEPIDLE and TCP_KEEPINTVL above 32767 s and
+            // TCP_KEEPCNT above 127 (EINVAL on every accepted connection), so
+            // the bounds are checked here, before any client connects.
+            config.clientTcpKeepAliveIdleSeconds = try integer(entry, .parseInt, in: 1...32767, "an integer number of seconds from 1 to 32767")
+        case "clientTcpKeepAliveInterval":
+            config.clientTcpKeepAliveIntervalSeconds = try integer(entry, .parseInt, in: 1...32767, "an integer number of seconds from 1 to 32767")
+        case "clientTcpKeepAliveCount":
+            config.clientTcpKeepAliveCount = try integer(entry, .parseInt, in: 1...127, "an integer number of probes from 1 to 127")
         case "reconfigEnabled":
             config.reconfigEnabled = try boolean(entry)
         case "dynamicConfigFile":
@@ -411,6 +433,13 @@ struct ZooCfgParser {
 
     private func integer(_ entry: ZooCfgEntry, _ syntax: ZooCfgValue.IntegerSyntax, _ range: PartialRangeFrom<Int>?, _ expected: String) throws(ConfigError) -> Int {
         guard let value = ZooCfgValue.integer(entry.value, syntax), range?.contains(value) ?? true else {
+            throw error(entry, "expected \(expected), got \"\(entry.value)\"")
+        }
+        return value
+    }
+
+    private func integer(_ entry: ZooCfgEntry, _ syntax: ZooCfgValue.IntegerSyntax, in range: ClosedRange<Int>, _ expected: String) throws(ConfigError) -> Int {
+        guard let value = ZooCfgValue.integer(entry.value, syntax), range.contains(value) else {
             throw error(entry, "expected \(expected), got \"\(entry.value)\"")
         }
         return value
