@@ -1,0 +1,2 @@
+// The system zlib, the oracle FuzzInflate compares our DEFLATE decoder with.
+#include <zlib.h>

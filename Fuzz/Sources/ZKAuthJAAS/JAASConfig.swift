@@ -1,0 +1,1 @@
+../../../Sources/ZKAuth/JAASConfig.swift

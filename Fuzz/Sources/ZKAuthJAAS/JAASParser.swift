@@ -1,0 +1,1 @@
+../../../Sources/ZKAuth/JAASParser.swift
