@@ -31,8 +31,8 @@ public struct ServerCore: Sendable {
     /// False after the log failed, until the shell says it works again:
     /// writes are refused meanwhile, reads go on.
     public internal(set) var logAvailable = true
-    /// Counts log failures; what was logged in a failed epoch is void.
-    public internal(set) var logEpoch = 0
+    /// Counts log failures; what was logged in a failed generation is void.
+    public internal(set) var logGeneration = 0
 
     /// A fresh server, or one recovered from disk (`tree`, `sessions` with
     /// their timeouts, and the last zxid).
@@ -293,7 +293,7 @@ public struct ServerCore: Sendable {
         pending = PendingChanges()
         lastZxid = tree.lastProcessedZxid
         logAvailable = false
-        logEpoch += 1
+        logGeneration += 1
     }
 
     /// The log works again (space came back): writes are accepted again.
