@@ -327,7 +327,7 @@ public struct ServerCore: Sendable {
     /// nodes. Call it often (every few tens of milliseconds).
     public mutating func tick(now: Now, actions: inout [CoreAction]) {
         clockNow = now
-        for sessionID in sessions.expired(at: now) {
+        for sessionID in sessions.expire(at: now) {
             let header = nextHeader(session: sessionID, cxid: 0, type: .closeSession, now: now)
             logCloseSession(sessionID, header: header, origin: .expiry(sessionID), actions: &actions)
         }
