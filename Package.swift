@@ -38,6 +38,7 @@ let package = Package(
             dependencies: [
                 "ZKProtocol", "ZKDataTree",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
         .target(
