@@ -48,6 +48,7 @@ let package = Package(
             dependencies: [
                 "ZKProtocol", "ZKDataTree", "ZKAuth",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
         .target(

@@ -29,7 +29,7 @@ final class LogWriter: TransactionLogSink, @unchecked Sendable {
     private struct Entry {
         var header: TxnHeader
         var body: TxnBody
-        var epoch: Int
+        var generation: Int
     }
 
     // Guarded by `condition`; its value is "there is something to do".
@@ -40,7 +40,7 @@ final class LogWriter: TransactionLogSink, @unchecked Sendable {
     // Touched only by the writer thread.
     private var files: any LogFiles
     private var lastDurableZxid: Int64
-    private var failedEpoch = -1
+    private var failedGeneration = -1
     private var sinceRoll = 0
     private var rollAfter: Int
     private var generator = SystemRandomNumberGenerator()
@@ -88,9 +88,9 @@ final class LogWriter: TransactionLogSink, @unchecked Sendable {
         thread.start()
     }
 
-    func append(_ entries: [(TxnHeader, TxnBody)], epoch: Int) {
+    func append(_ entries: [(TxnHeader, TxnBody)], generation: Int) {
         condition.lock()
-        for (header, body) in entries { queue.append(Entry(header: header, body: body, epoch: epoch)) }
+        for (header, body) in entries { queue.append(Entry(header: header, body: body, generation: generation)) }
         condition.unlock(withValue: true)
     }
 
@@ -124,13 +124,13 @@ final class LogWriter: TransactionLogSink, @unchecked Sendable {
 
     private func write(_ batch: [Entry]) {
         // Entries from before a failure were already answered with an error.
-        let live = batch.filter { $0.epoch > failedEpoch }
+        let live = batch.filter { $0.generation > failedGeneration }
         guard let last = live.last else { return }
         do {
             for entry in live { try files.append(entry.header, entry.body) }
             try files.commit(sync: forceSync)
         } catch {
-            fail(error, epoch: last.epoch)
+            fail(error, generation: last.generation)
             return
         }
         lastDurableZxid = last.header.zxid
@@ -151,8 +151,8 @@ final class LogWriter: TransactionLogSink, @unchecked Sendable {
 
     /// A write or fsync failed: nothing after the last durable zxid counts.
     /// Tell the state loop, then wait until the disk takes writes again.
-    private func fail(_ error: Error, epoch: Int) {
-        failedEpoch = epoch
+    private func fail(_ error: Error, generation: Int) {
+        failedGeneration = generation
         let loop = self.loop.withLockedValue { $0 }
         loop?.logFailed(after: lastDurableZxid, reason: "\(error)")
         // The uncommitted tail must go before anything is written again: its

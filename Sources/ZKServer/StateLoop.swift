@@ -156,7 +156,7 @@ final class StateLoop: @unchecked Sendable {
                 }
             }
             if let log, !logBatch.isEmpty {
-                log.append(logBatch, epoch: core.logEpoch)
+                log.append(logBatch, generation: core.logGeneration)
                 logBatch.removeAll(keepingCapacity: true)
             }
             handOffReplies()
@@ -279,9 +279,9 @@ final class TreeHolder: @unchecked Sendable {
 /// The log writer as the state loop sees it: `append` queues transactions;
 /// the writer later reports `durable(upTo:)` or `logFailed` to the loop.
 protocol TransactionLogSink: Sendable {
-    /// Queues `entries` in order. `epoch` is the core's log epoch: entries
-    /// of an epoch that failed are dropped.
-    func append(_ entries: [(TxnHeader, TxnBody)], epoch: Int)
+    /// Queues `entries` in order. `generation` is the core's log generation: entries
+    /// of a generation that failed are dropped.
+    func append(_ entries: [(TxnHeader, TxnBody)], generation: Int)
 }
 
 /// A connection as the state loop writes to it: its channel, and the

@@ -1,3 +1,4 @@
+import DequeModule
 import ZKAuth
 import ZKProtocol
 
@@ -15,7 +16,11 @@ public struct ClientConnection: Sendable {
     /// Where the connection's SASL exchange stands.
     var sasl = SASLState.notStarted
     /// Requests waiting behind the connection's unapplied writes, in order.
-    var queue: [QueuedRequest] = []
+    /// A deque: a pipelining client fills it at the back while replies take
+    /// from the front, and an array's removeFirst made that quadratic. Its
+    /// bound is `limits.outstandingRequestsPerConnection`, the requests a
+    /// connection may have unanswered before the shell stops reading it.
+    var queue: Deque<QueuedRequest> = []
     public var packetsReceived: Int64 = 0
     public var packetsSent: Int64 = 0
     /// When the client last sent anything (wall clock, for display only).

@@ -106,7 +106,9 @@ struct Preparer {
         } else if ttl >= 0 {
             throw .badArguments
         }
-        var path = rawPath.bytesOrEmpty
+        // A null path fails where Apache's PrepRequestProcessor first reads
+        // it, with the marshalling error its NullPointerException becomes.
+        guard var path = rawPath.bytes else { throw .marshallingError }
         guard let slash = path.lastIndex(of: 0x2f), !path.contains(0) else { throw .badArguments }
         let parentPath = slash == 0 ? ZNodePath.root : Array(path[..<slash])
         let fixedACL = try access.fixup(acl, requester: requester)
@@ -150,16 +152,22 @@ struct Preparer {
         return value < 0 ? "-" + padded : padded
     }
 
-    private func parentForDelete(_ path: [UInt8]) throws(ZKError) -> [UInt8] {
-        guard ZNodePath.isValid(path), !ZNodePath.isSpecial(path), let parent = ZNodePath.parent(of: path) else {
+    /// As Apache's getParentPathAndValidate: only a path without a slash,
+    /// with a NUL, or naming the root or a /zookeeper node is refused
+    /// (BADARGUMENTS); any other invalid path ("/a/", "/a//b") just names
+    /// no node, and the lookups that follow answer NONODE. A null path is
+    /// Apache's NullPointerException, a marshalling error.
+    private func parentForDelete(_ rawPath: JuteBytes) throws(ZKError) -> [UInt8] {
+        guard let path = rawPath.bytes else { throw .marshallingError }
+        guard let slash = path.lastIndex(of: 0x2f), !path.contains(0), !ZNodePath.isSpecial(path) else {
             throw .badArguments
         }
-        return parent
+        return slash == 0 ? ZNodePath.root : Array(path[..<slash])
     }
 
     func delete(path rawPath: JuteBytes, version: Int32, pending: inout PendingChanges) throws(ZKError) -> TxnBody {
+        let parentPath = try parentForDelete(rawPath)
         let path = rawPath.bytesOrEmpty
-        let parentPath = try parentForDelete(path)
         guard var parent = pending.record(parentPath, in: tree) else { throw .noNode }
         try access.check(parent.acl, .delete, requester)
         guard let node = pending.record(path, in: tree) else { throw .noNode }
@@ -175,8 +183,8 @@ struct Preparer {
     /// The container reaper's delete: no ACL check, and only for an empty
     /// node that is not a session's ephemeral.
     func deleteContainer(path rawPath: JuteBytes, pending: inout PendingChanges) throws(ZKError) -> TxnBody {
+        let parentPath = try parentForDelete(rawPath)
         let path = rawPath.bytesOrEmpty
-        let parentPath = try parentForDelete(path)
         guard let node = pending.record(path, in: tree) else { throw .noNode }
         guard node.childCount == 0 else { throw .notEmpty }
         if case .session = tree.ephemeralOwnerType(node.stat.ephemeralOwner) { throw .badVersion }

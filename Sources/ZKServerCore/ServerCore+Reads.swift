@@ -28,11 +28,11 @@ extension ServerCore {
     private mutating func answer(_ id: ConnectionID, _ request: ZKRequest, _ requester: Requester) throws(ZKError) -> ZKResponse {
         switch request {
         case .exists(let r):
-            let path = r.path.bytesOrEmpty
+            // Apache checks no ACL for exists: a node's Stat is anyone's.
+            let path = try readPath(r.path)
             if path.contains(0) { throw .badArguments }
-            if let node = tree.node(path) { try access.check(node.acl, .read, requester) }
             if r.watch { watches.addDataWatch(path, id) }
-            guard let node = tree.node(path) else { throw .noNode }
+            guard let node = readNode(path) else { throw .noNode }
             return .exists(ExistsResponse(stat: node.clientStat))
         case .getData(let r):
             return .getData(try getData(id, r, requester))
@@ -42,16 +42,19 @@ extension ServerCore {
             let (children, stat) = try getChildren(id, r.path, watch: r.watch, requester)
             return .getChildren2(GetChildren2Response(children: children, stat: stat))
         case .getACL(let r):
-            guard let node = tree.node(r.path.bytesOrEmpty) else { throw .noNode }
+            guard let node = readNode(try readPath(r.path)) else { throw .noNode }
             try access.check(node.acl, [.read, .admin], requester)
             let mayAdmin = (try? access.check(node.acl, .admin, requester)) != nil
             let acl = mayAdmin ? node.acl : AccessControl.redactDigests(node.acl)
             return .getACL(GetACLResponse(acl: acl, stat: node.clientStat))
         case .getAllChildrenNumber(let r):
-            let path = r.path.bytesOrEmpty
-            guard let node = tree.node(path) else { throw .noNode }
+            let path = try readPath(r.path)
+            guard let node = readNode(path) else { throw .noNode }
             try access.check(node.acl, .read, requester)
-            return .getAllChildrenNumber(GetAllChildrenNumberResponse(totalNumber: Int32(clamping: tree.descendantCount(of: path))))
+            // Apache counts the paths under `path + "/"`: for "" that is
+            // every node but its "" alias, the root included.
+            let count = path.isEmpty ? tree.descendantCount(of: ZNodePath.root) + 1 : tree.descendantCount(of: path)
+            return .getAllChildrenNumber(GetAllChildrenNumberResponse(totalNumber: Int32(clamping: count)))
         case .getEphemerals(let r):
             let prefix = r.prefixPath.bytesOrEmpty
             let all = tree.ephemerals(of: requester.sessionID)
@@ -101,8 +104,8 @@ extension ServerCore {
     }
 
     private mutating func getData(_ id: ConnectionID, _ r: GetDataRequest, _ requester: Requester) throws(ZKError) -> GetDataResponse {
-        let path = r.path.bytesOrEmpty
-        guard let node = tree.node(path) else { throw .noNode }
+        let path = try readPath(r.path)
+        guard let node = readNode(path) else { throw .noNode }
         try access.check(node.acl, .read, requester)
         if r.watch { watches.addDataWatch(path, id) }
         return GetDataResponse(data: node.data, stat: node.clientStat)
@@ -110,12 +113,26 @@ extension ServerCore {
 
     private mutating func getChildren(_ id: ConnectionID, _ rawPath: JuteBytes, watch: Bool, _ requester: Requester)
         throws(ZKError) -> (children: [JuteBytes], stat: Stat) {
-        let path = rawPath.bytesOrEmpty
-        guard let node = tree.node(path) else { throw .noNode }
+        let path = try readPath(rawPath)
+        guard let node = readNode(path) else { throw .noNode }
         try access.check(node.acl, .read, requester)
         if watch { watches.addChildWatch(path, id) }
-        let children = (tree.children(of: path) ?? []).map { JuteBytes($0) }
+        let children = (tree.children(of: path.isEmpty ? ZNodePath.root : path) ?? []).map { JuteBytes($0) }
         return (children, node.clientStat)
+    }
+
+    /// A read's node. Apache's DataTree keeps the root under "" as well as
+    /// "/", so reads of "" answer for the root (watches stay on "", where
+    /// no event ever fires, as in Apache).
+    private func readNode(_ path: [UInt8]) -> DataNode? {
+        tree.node(path.isEmpty ? ZNodePath.root : path)
+    }
+
+    /// A read's path. A null path (Jute length -1) fails as Apache's
+    /// FinalRequestProcessor fails on it: with a marshalling error.
+    private func readPath(_ path: JuteBytes) throws(ZKError) -> [UInt8] {
+        guard let bytes = path.bytes else { throw .marshallingError }
+        return bytes
     }
 
     /// Re-registers a reconnecting client's watches, firing at once those
@@ -128,7 +145,7 @@ extension ServerCore {
             deliver(WatchDelivery(connection: id, event: event, zxid: -1, acl: nil), actions: &actions)
         }
         for path in (data ?? []).map(\.bytesOrEmpty) {
-            if let node = tree.node(path) {
+            if let node = readNode(path) {
                 if node.stat.mzxid > relativeZxid { fire(path, .nodeDataChanged, actions: &actions) }
                 else { watches.addDataWatch(path, id) }
             } else {
@@ -136,11 +153,11 @@ extension ServerCore {
             }
         }
         for path in (exist ?? []).map(\.bytesOrEmpty) {
-            if tree.node(path) != nil { fire(path, .nodeCreated, actions: &actions) }
+            if readNode(path) != nil { fire(path, .nodeCreated, actions: &actions) }
             else { watches.addDataWatch(path, id) }
         }
         for path in (child ?? []).map(\.bytesOrEmpty) {
-            if let node = tree.node(path) {
+            if let node = readNode(path) {
                 if node.stat.pzxid > relativeZxid { fire(path, .nodeChildrenChanged, actions: &actions) }
                 else { watches.addChildWatch(path, id) }
             } else {

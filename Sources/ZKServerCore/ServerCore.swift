@@ -31,8 +31,8 @@ public struct ServerCore: Sendable {
     /// False after the log failed, until the shell says it works again:
     /// writes are refused meanwhile, reads go on.
     public internal(set) var logAvailable = true
-    /// Counts log failures; what was logged in a failed epoch is void.
-    public internal(set) var logEpoch = 0
+    /// Counts log failures; what was logged in a failed generation is void.
+    public internal(set) var logGeneration = 0
 
     /// A fresh server, or one recovered from disk (`tree`, `sessions` with
     /// their timeouts, and the last zxid).
@@ -293,7 +293,7 @@ public struct ServerCore: Sendable {
         pending = PendingChanges()
         lastZxid = tree.lastProcessedZxid
         logAvailable = false
-        logEpoch += 1
+        logGeneration += 1
     }
 
     /// The log works again (space came back): writes are accepted again.
@@ -327,7 +327,7 @@ public struct ServerCore: Sendable {
     /// nodes. Call it often (every few tens of milliseconds).
     public mutating func tick(now: Now, actions: inout [CoreAction]) {
         clockNow = now
-        for sessionID in sessions.expired(at: now) {
+        for sessionID in sessions.expire(at: now) {
             let header = nextHeader(session: sessionID, cxid: 0, type: .closeSession, now: now)
             logCloseSession(sessionID, header: header, origin: .expiry(sessionID), actions: &actions)
         }

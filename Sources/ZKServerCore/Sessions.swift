@@ -40,6 +40,9 @@ public struct Session: Sendable {
 /// Sessions by id, and how new ids are made.
 public struct SessionTracker: Sendable {
     public private(set) var sessions: [Int64: Session] = [:]
+    /// The live sessions (not closing) by deadline; every change to a
+    /// session's deadline or `closing` goes through here.
+    public private(set) var expiryQueue = SessionExpiryQueue()
     private var nextID: Int64
 
     /// Session ids carry the server id in their top byte and a timestamp
@@ -61,13 +64,20 @@ public struct SessionTracker: Sendable {
             id: id, password: SessionPassword.derive(secret: secret, sessionID: id), timeoutMillis: timeoutMillis, lastHeardNanos: now.monotonicNanos,
             connection: connection)
         session.createdWallMillis = now.wallMillis
-        sessions[id] = session
+        self[id] = session
         return session
     }
 
     public subscript(id: Int64) -> Session? {
         get { sessions[id] }
-        set { sessions[id] = newValue }
+        set {
+            sessions[id] = newValue
+            if let session = newValue, !session.closing {
+                expiryQueue.update(id, deadlineNanos: session.deadlineNanos)
+            } else {
+                expiryQueue.remove(id)
+            }
+        }
     }
 
     public mutating func touch(_ id: Int64, now: Now) {
@@ -75,6 +85,8 @@ public struct SessionTracker: Sendable {
         // out of the dictionary and back.
         guard let index = sessions.index(forKey: id) else { return }
         sessions.values[index].lastHeardNanos = now.monotonicNanos
+        let (closing, deadline) = (sessions.values[index].closing, sessions.values[index].deadlineNanos)
+        if !closing { expiryQueue.update(id, deadlineNanos: deadline) }
     }
 
     /// A session recovered from disk: it lives on, with its timeout counted
@@ -83,15 +95,24 @@ public struct SessionTracker: Sendable {
         var session = Session(id: id, password: SessionPassword.derive(secret: secret, sessionID: id), timeoutMillis: timeoutMillis,
                               lastHeardNanos: now.monotonicNanos, connection: nil)
         session.createdWallMillis = now.wallMillis
-        sessions[id] = session
+        self[id] = session
     }
 
     @discardableResult
     public mutating func remove(_ id: Int64) -> Session? {
-        sessions.removeValue(forKey: id)
+        expiryQueue.remove(id)
+        return sessions.removeValue(forKey: id)
     }
 
-    /// Sessions silent for longer than their timeout, oldest deadline first.
+    /// Takes out of the expiry queue and returns the live sessions silent
+    /// past their timeout: earliest deadline bucket first. The work done
+    /// depends on the time passed, not on the number of sessions.
+    public mutating func expire(at now: Now) -> [Int64] {
+        expiryQueue.expire(nowNanos: now.monotonicNanos)
+    }
+
+    /// Sessions silent for longer than their timeout, oldest deadline first,
+    /// by a scan of every session (`expire(at:)` is what a tick uses).
     public func expired(at now: Now) -> [Int64] {
         sessions.values
             .filter { !$0.closing && $0.deadlineNanos <= now.monotonicNanos }
