@@ -49,14 +49,17 @@ final class DiskLog: LogFiles {
         writer = directory.makeLogWriter(options: options)
         inBatch = false
         guard let failedFile else { return }
+        let io = directory.io
         if failedFile == committedFile {
-            let fd = try FileDescriptor.open(failedFile, .writeOnly)
-            defer { try? fd.close() }
-            guard ftruncate(fd.rawValue, off_t(committedSize)) == 0, fsync(fd.rawValue) == 0 else {
-                throw Errno(rawValue: errno)
+            let handle = try io.open(failedFile, .readWrite)
+            defer { try? handle.close() }
+            try handle.truncate(to: committedSize)
+            try handle.sync(dataOnly: false)
+        } else {
+            do throws(Errno) {
+                try io.unlink(failedFile)
+            } catch .noSuchFileOrDirectory {
             }
-        } else if unlink(failedFile.description) != 0 && errno != ENOENT {
-            throw Errno(rawValue: errno)
         }
         committedFile = nil
     }
@@ -66,12 +69,13 @@ final class DiskLog: LogFiles {
     func probe() throws {
         let path = directory.logDirectory.appending(".swiftzk-space-probe")
         let size = Int(min(max(options.preAllocSize, 64 * 1024), 4 * 1024 * 1024))
-        let fd = try FileDescriptor.open(path, .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite])
+        let io = directory.io
+        let handle = try io.open(path, .createOrTruncate)
         defer {
-            try? fd.close()
-            unlink(path.description)
+            try? handle.close()
+            try? io.unlink(path)
         }
-        _ = try fd.writeAll([UInt8](repeating: 0, count: size))
-        guard fsync(fd.rawValue) == 0 else { throw Errno(rawValue: errno) }
+        try handle.write([UInt8](repeating: 0, count: size), at: 0)
+        try handle.sync(dataOnly: false)
     }
 }
