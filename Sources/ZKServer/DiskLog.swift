@@ -13,6 +13,8 @@ final class DiskLog: LogFiles {
     private var committedFile: FilePath?
     private var committedSize: Int64 = 0
     private var inBatch = false
+    /// The file a failed batch was written to, until it is cut back.
+    private var failedFile: FilePath?
 
     init(directory: DataDirectory, options: TxnLogWriter.Options) {
         self.directory = directory
@@ -45,7 +47,10 @@ final class DiskLog: LogFiles {
     /// Replaces the failed writer, then truncates its file back to the last
     /// committed batch (or removes a file the failed batch created).
     func discardUncommitted() throws {
-        let failedFile = writer.currentFile
+        // Keep the failed file until it is cut: when the truncate or its
+        // fsync fails, the retry must still cut it (the new writer no
+        // longer knows it). Found by the simulator (seed 17).
+        if let current = writer.currentFile { failedFile = current }
         writer = directory.makeLogWriter(options: options)
         inBatch = false
         guard let failedFile else { return }
@@ -61,6 +66,7 @@ final class DiskLog: LogFiles {
             } catch .noSuchFileOrDirectory {
             }
         }
+        self.failedFile = nil
         committedFile = nil
     }
 
