@@ -66,6 +66,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "ZKSimulation",
+            dependencies: [
+                "ZKProtocol", "ZKDataTree", "ZKServerCore", "ZKStorage",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        .executableTarget(name: "zksim", dependencies: ["ZKSimulation"]),
         .executableTarget(
             name: "swiftzk",
             dependencies: [
@@ -82,6 +90,7 @@ let package = Package(
         .testTarget(name: "ZKServerCoreTests", dependencies: ["ZKServerCore"]),
         .testTarget(name: "ZKStorageTests", dependencies: ["ZKStorage"]),
         .testTarget(name: "ZKServerTests", dependencies: ["ZKServer"]),
+        .testTarget(name: "ZKSimulationTests", dependencies: ["ZKSimulation"]),
         .testTarget(
             name: "ZKClientTests",
             dependencies: ["ZKClient", .product(name: "NIOEmbedded", package: "swift-nio")]
