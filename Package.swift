@@ -95,6 +95,13 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+            name: "ZKSimulation",
+            dependencies: [
+                "ZKProtocol", "ZKDataTree", "ZKServerCore", "ZKStorage",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        .executableTarget(name: "zksim", dependencies: ["ZKSimulation"]),
         .executableTarget(
             name: "swiftzk",
             dependencies: [
@@ -114,6 +121,7 @@ let package = Package(
         .testTarget(name: "ZKServerTests", dependencies: ["ZKServer"]),
         .testTarget(name: "ZKCLITests", dependencies: ["ZKCLI"]),
         .testTarget(name: "ZKBenchTests", dependencies: ["ZKBench"]),
+        .testTarget(name: "ZKSimulationTests", dependencies: ["ZKSimulation"]),
         .testTarget(
             name: "ZKClientTests",
             dependencies: ["ZKClient", .product(name: "NIOEmbedded", package: "swift-nio")]

@@ -13,6 +13,8 @@ final class DiskLog: LogFiles {
     private var committedFile: FilePath?
     private var committedSize: Int64 = 0
     private var inBatch = false
+    /// The file a failed batch was written to, until it is cut back.
+    private var failedFile: FilePath?
 
     init(directory: DataDirectory, options: TxnLogWriter.Options) {
         self.directory = directory
@@ -45,19 +47,26 @@ final class DiskLog: LogFiles {
     /// Replaces the failed writer, then truncates its file back to the last
     /// committed batch (or removes a file the failed batch created).
     func discardUncommitted() throws {
-        let failedFile = writer.currentFile
+        // Keep the failed file until it is cut: when the truncate or its
+        // fsync fails, the retry must still cut it (the new writer no
+        // longer knows it). Found by the simulator (seed 17).
+        if let current = writer.currentFile { failedFile = current }
         writer = directory.makeLogWriter(options: options)
         inBatch = false
         guard let failedFile else { return }
+        let io = directory.io
         if failedFile == committedFile {
-            let fd = try FileDescriptor.open(failedFile, .writeOnly)
-            defer { try? fd.close() }
-            guard ftruncate(fd.rawValue, off_t(committedSize)) == 0, fsync(fd.rawValue) == 0 else {
-                throw Errno(rawValue: errno)
+            let handle = try io.open(failedFile, .readWrite)
+            defer { try? handle.close() }
+            try handle.truncate(to: committedSize)
+            try handle.sync(dataOnly: false)
+        } else {
+            do throws(Errno) {
+                try io.unlink(failedFile)
+            } catch .noSuchFileOrDirectory {
             }
-        } else if unlink(failedFile.description) != 0 && errno != ENOENT {
-            throw Errno(rawValue: errno)
         }
+        self.failedFile = nil
         committedFile = nil
     }
 
@@ -66,12 +75,13 @@ final class DiskLog: LogFiles {
     func probe() throws {
         let path = directory.logDirectory.appending(".swiftzk-space-probe")
         let size = Int(min(max(options.preAllocSize, 64 * 1024), 4 * 1024 * 1024))
-        let fd = try FileDescriptor.open(path, .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite])
+        let io = directory.io
+        let handle = try io.open(path, .createOrTruncate)
         defer {
-            try? fd.close()
-            unlink(path.description)
+            try? handle.close()
+            try? io.unlink(path)
         }
-        _ = try fd.writeAll([UInt8](repeating: 0, count: size))
-        guard fsync(fd.rawValue) == 0 else { throw Errno(rawValue: errno) }
+        try handle.write([UInt8](repeating: 0, count: size), at: 0)
+        try handle.sync(dataOnly: false)
     }
 }

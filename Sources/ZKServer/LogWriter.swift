@@ -3,6 +3,7 @@ import Logging
 import NIOConcurrencyHelpers
 import ZKProtocol
 import ZKServerCore
+import ZKStorage
 
 /// What the log writer needs from the files: append, make durable, roll to a
 /// new file, and undo what a failed batch left behind.
@@ -41,12 +42,9 @@ final class LogWriter: TransactionLogSink, @unchecked Sendable {
     private var files: any LogFiles
     private var lastDurableZxid: Int64
     private var failedGeneration = -1
-    private var sinceRoll = 0
-    private var rollAfter: Int
-    private var generator = SystemRandomNumberGenerator()
+    private var policy: SnapshotPolicy<SystemRandomNumberGenerator>
 
     private let forceSync: Bool
-    private let snapCount: Int
     private let logger: Logger
     private let thread = NIOLockedValueBox<Thread?>(nil)
     /// Set once, before the first append.
@@ -54,27 +52,14 @@ final class LogWriter: TransactionLogSink, @unchecked Sendable {
     /// Called on the writer thread after each roll, with the last durable zxid.
     private let onRoll = NIOLockedValueBox<(@Sendable (Int64) -> Void)?>(nil)
 
-    private let snapSizeLimit: Int64
-    private var rollAfterBytes: Int64 = 0
-
     init(files: any LogFiles, lastZxid: Int64, snapCount: Int, snapSizeLimitBytes: Int64, forceSync: Bool,
          logger: Logger) {
         self.files = files
         self.lastDurableZxid = lastZxid
-        self.snapCount = max(snapCount, 2)
-        self.snapSizeLimit = snapSizeLimitBytes
+        policy = SnapshotPolicy(snapCount: snapCount, snapSizeLimitBytes: snapSizeLimitBytes,
+                                generator: SystemRandomNumberGenerator())
         self.forceSync = forceSync
         self.logger = logger
-        rollAfter = 0
-        rollAfter = nextRollThreshold()
-        rollAfterBytes = nextSizeThreshold()
-    }
-
-    /// Apache also snapshots once the log passes half of snapSizeLimitInKb
-    /// plus a random part of the other half; 0 or less turns that off.
-    private func nextSizeThreshold() -> Int64 {
-        guard snapSizeLimit > 0 else { return .max }
-        return snapSizeLimit / 2 + Int64.random(in: 0..<max(snapSizeLimit / 2, 1), using: &generator)
     }
 
     /// Starts the thread. `onRoll` runs on it after each roll (to take a
@@ -99,12 +84,6 @@ final class LogWriter: TransactionLogSink, @unchecked Sendable {
         condition.lock()
         stopping = true
         condition.unlock(withValue: true)
-    }
-
-    /// Apache rolls after snapCount/2 plus a random part of snapCount/2
-    /// transactions, so servers of an ensemble do not snapshot together.
-    private func nextRollThreshold() -> Int {
-        snapCount / 2 + Int.random(in: 0..<max(snapCount / 2, 1), using: &generator)
     }
 
     private func run() {
@@ -135,11 +114,7 @@ final class LogWriter: TransactionLogSink, @unchecked Sendable {
         }
         lastDurableZxid = last.header.zxid
         loop.withLockedValue { $0 }?.durable(upTo: lastDurableZxid)
-        sinceRoll += live.count
-        if sinceRoll >= rollAfter || files.currentSize >= rollAfterBytes {
-            sinceRoll = 0
-            rollAfter = nextRollThreshold()
-            rollAfterBytes = nextSizeThreshold()
+        if policy.shouldRoll(appended: live.count, currentLogBytes: files.currentSize) {
             do {
                 try files.roll()
                 onRoll.withLockedValue { $0 }?(lastDurableZxid)

@@ -9,26 +9,37 @@ public struct DataDirectory: Hashable, Sendable {
     public let snapshotDirectory: FilePath
     /// `<dataLogDir>/version-2`.
     public let logDirectory: FilePath
+    /// The files, through the storage port.
+    public let io: any StorageIO
+
+    public static func == (lhs: DataDirectory, rhs: DataDirectory) -> Bool {
+        lhs.snapshotDirectory == rhs.snapshotDirectory && lhs.logDirectory == rhs.logDirectory
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(snapshotDirectory)
+        hasher.combine(logDirectory)
+    }
 
     /// The layout for zoo.cfg's `dataDir` and optional `dataLogDir`.
-    public init(dataDir: FilePath, dataLogDir: FilePath? = nil) {
+    public init(dataDir: FilePath, dataLogDir: FilePath? = nil, io: any StorageIO = PosixStorageIO()) {
         snapshotDirectory = dataDir.appending(StorageFormat.versionDirectory)
         logDirectory = (dataLogDir ?? dataDir).appending(StorageFormat.versionDirectory)
+        self.io = io
     }
 
     /// A layout from the `version-2` directories themselves.
-    public init(snapshotDirectory: FilePath, logDirectory: FilePath) {
+    public init(snapshotDirectory: FilePath, logDirectory: FilePath, io: any StorageIO = PosixStorageIO()) {
         self.snapshotDirectory = snapshotDirectory
         self.logDirectory = logDirectory
+        self.io = io
     }
 
     /// Creates both directories if missing (Apache's
     /// `zookeeper.datadir.autocreate`, on by default).
     public func createDirectories() throws(StorageError) {
         for directory in [snapshotDirectory, logDirectory] {
-            if let errno = Syscalls.makeDirectories(directory) {
-                throw .io(file: directory.text, operation: "mkdir", errno: errno)
-            }
+            try storageCall(directory, "mkdir") { () throws(Errno) in try io.makeDirectories(directory) }
         }
     }
 
@@ -55,14 +66,14 @@ public struct DataDirectory: Hashable, Sendable {
     /// `lastZxid` so it refuses anything at or before it.
     public func makeLogWriter(options: TxnLogWriter.Options = TxnLogWriter.Options(),
                               lastZxid: Int64? = nil) -> TxnLogWriter {
-        TxnLogWriter(directory: logDirectory, options: options, lastZxid: lastZxid)
+        TxnLogWriter(directory: logDirectory, options: options, lastZxid: lastZxid, io: io)
     }
 
     /// Writes `snapshot.<tree.lastProcessedZxid>` into `snapshotDirectory`.
     @discardableResult
     public func writeSnapshot(tree: DataTree, sessions: [Int64: Int32],
                               options: SnapshotOptions = SnapshotOptions()) throws(StorageError) -> FilePath {
-        try SnapshotWriter.write(tree: tree, sessions: sessions, to: snapshotDirectory, options: options)
+        try SnapshotWriter.write(tree: tree, sessions: sessions, to: snapshotDirectory, options: options, io: io)
     }
 
     /// Apache's ZOOKEEPER-2967 check: when the two directories differ, the
@@ -85,10 +96,12 @@ public struct DataDirectory: Hashable, Sendable {
     }
 
     private func names(in directory: FilePath) throws(StorageError) -> [String] {
-        switch Syscalls.listDirectory(directory) {
-        case .success(let list): return list
-        case .failure(.noSuchFileOrDirectory): return []
-        case .failure(let errno): throw .io(file: directory.text, operation: "list", errno: errno)
+        do throws(Errno) {
+            return try io.listDirectory(directory)
+        } catch .noSuchFileOrDirectory {
+            return []
+        } catch {
+            throw .io(file: directory.text, operation: "list", errno: error)
         }
     }
 

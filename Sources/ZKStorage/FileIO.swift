@@ -1,54 +1,34 @@
 import SystemPackage
 
-// Small file helpers over swift-system: every failure becomes a
+// Small file helpers over the storage port: every failure becomes a
 // StorageError naming the file and the operation.
-
-/// Runs a swift-system call and turns its `Errno` into `StorageError.io`.
-func systemCall<T>(_ file: String, _ operation: String, _ body: () throws -> T) throws(StorageError) -> T {
-    do {
-        return try body()
-    } catch let errno as Errno {
-        throw .io(file: file, operation: operation, errno: errno)
-    } catch {
-        throw .io(file: file, operation: operation, errno: .ioError)
-    }
-}
 
 extension FilePath {
     /// The path as text, for messages.
     var text: String { description }
 }
 
-/// Opens `path` read-only.
-func openForReading(_ path: FilePath) throws(StorageError) -> FileDescriptor {
-    try systemCall(path.text, "open") { try FileDescriptor.open(path, .readOnly, options: [.closeOnExec]) }
-}
-
-/// The size of an open file, from `lseek(SEEK_END)`.
-func fileSize(_ fd: FileDescriptor, _ path: FilePath) throws(StorageError) -> Int64 {
-    try systemCall(path.text, "lseek") { try fd.seek(offset: 0, from: .end) }
+/// Opens `path` read-only through `io`.
+func openForReading(_ io: any StorageIO, _ path: FilePath) throws(StorageError) -> any StorageHandle {
+    try storageCall(path, "open") { () throws(Errno) in try io.open(path, .read) }
 }
 
 /// Writes all of `bytes` at `offset`.
-func writeAll(_ fd: FileDescriptor, _ path: FilePath, _ bytes: [UInt8], at offset: Int64) throws(StorageError) {
-    _ = try systemCall(path.text, "write") { try fd.writeAll(toAbsoluteOffset: offset, bytes) }
+func writeAll(_ handle: any StorageHandle, _ path: FilePath, _ bytes: [UInt8], at offset: Int64) throws(StorageError) {
+    try storageCall(path, "write") { () throws(Errno) in try handle.write(bytes, at: offset) }
 }
 
 /// fsyncs the directory `path`, so a file just created or renamed in it
 /// survives a crash.
-func syncDirectory(_ path: FilePath) throws(StorageError) {
-    let fd = try openForReading(path)
-    defer { try? fd.close() }
-    if let errno = Syscalls.fsync(fd) {
-        throw .io(file: path.text, operation: "fsync", errno: errno)
-    }
+func syncDirectory(_ io: any StorageIO, _ path: FilePath) throws(StorageError) {
+    try storageCall(path, "fsync") { () throws(Errno) in try io.syncDirectory(path) }
 }
 
 /// Random and sequential reads of one file through a cached window, so
 /// records are read with few system calls and a damaged length can never
 /// make us allocate more than the file holds.
 struct FileWindow {
-    let fd: FileDescriptor
+    let handle: any StorageHandle
     let path: FilePath
     let size: Int64
     private var window: [UInt8] = []
@@ -56,10 +36,10 @@ struct FileWindow {
 
     static let chunkBytes = 1 << 20
 
-    init(fd: FileDescriptor, path: FilePath) throws(StorageError) {
-        self.fd = fd
+    init(handle: any StorageHandle, path: FilePath) throws(StorageError) {
+        self.handle = handle
         self.path = path
-        self.size = try fileSize(fd, path)
+        self.size = try storageCall(path, "lseek") { () throws(Errno) in try handle.size() }
     }
 
     /// Up to `count` bytes at `offset`; fewer only at the end of the file.
@@ -120,20 +100,7 @@ struct FileWindow {
 
     private mutating func fill(at offset: Int64, count: Int) throws(StorageError) {
         let length = Int(min(Int64(count), size - offset))
-        var buffer = [UInt8](repeating: 0, count: length)
-        var filled = 0
-        while filled < length {
-            let read = try systemCall(path.text, "read") {
-                try buffer.withUnsafeMutableBytes { raw in
-                    try fd.read(fromAbsoluteOffset: offset + Int64(filled),
-                                into: UnsafeMutableRawBufferPointer(rebasing: raw[filled...]))
-                }
-            }
-            if read == 0 { break }
-            filled += read
-        }
-        buffer.removeLast(length - filled)
-        window = buffer
+        window = try storageCall(path, "read") { () throws(Errno) in try handle.read(at: offset, count: length) }
         windowStart = offset
     }
 }

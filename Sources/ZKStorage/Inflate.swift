@@ -35,11 +35,11 @@ enum CompressedSnapshot {
     /// damage found after decompression is reported at an offset in the
     /// decompressed data, which the reason says.
     static func read(_ path: FilePath, method: String, zxid: Int64, extendedTypesEnabled: Bool,
-                     limit: Int = maxDecompressedBytes) throws(StorageError) -> Snapshot {
+                     limit: Int = maxDecompressedBytes, io: any StorageIO = PosixStorageIO()) throws(StorageError) -> Snapshot {
         guard methods.contains(method) else {
             throw .unsupportedCompression(file: path.text, method: method)
         }
-        let input = try readWholeFile(path, limit: limit)
+        let input = try readWholeFile(path, limit: limit, io: io)
         let bytes = try decompress(input, method: method, file: path.text, limit: limit)
         do throws(StorageError) {
             return try SnapshotReader.decode(bytes, zxid: zxid, extendedTypesEnabled: extendedTypesEnabled, name: path.text)
@@ -67,10 +67,10 @@ enum CompressedSnapshot {
     }
 
     /// The whole file, refusing one larger than `limit`.
-    static func readWholeFile(_ path: FilePath, limit: Int) throws(StorageError) -> [UInt8] {
-        let fd = try openForReading(path)
+    static func readWholeFile(_ path: FilePath, limit: Int, io: any StorageIO) throws(StorageError) -> [UInt8] {
+        let fd = try openForReading(io, path)
         defer { try? fd.close() }
-        var window = try FileWindow(fd: fd, path: path)
+        var window = try FileWindow(handle: fd, path: path)
         guard window.size <= Int64(limit) else {
             throw .corruptSnapshot(file: path.text, offset: 0,
                                    reason: "compressed file is \(window.size) bytes, more than the \(limit)-byte limit")

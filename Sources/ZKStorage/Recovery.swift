@@ -125,9 +125,7 @@ extension DataDirectory {
         try checkLayout()
         var warnings: [RecoveryWarning] = []
         for path in try unfinishedSnapshots() {
-            if let errno = Syscalls.unlink(path) {
-                throw .io(file: path.text, operation: "unlink", errno: errno)
-            }
+            try storageCall(path, "unlink") { () throws(Errno) in try io.unlink(path) }
             warnings.append(.unfinishedSnapshotDeleted(file: path.text))
         }
 
@@ -137,7 +135,7 @@ extension DataDirectory {
         }
         let (file, snapshot) = loaded
         var replay = Replay(tree: snapshot.tree, sessions: snapshot.sessions, snapshotZxid: snapshot.zxid,
-                            snapshotDigest: snapshot.digest, verifyDigests: options.verifyDigests)
+                            snapshotDigest: snapshot.digest, verifyDigests: options.verifyDigests, io: io)
         replay.unresolvedACLs = snapshot.unresolvedACLPaths
         try replay.run(logs: logFiles(after: snapshot.zxid), options: options)
         if !replay.unresolvedACLs.isEmpty {
@@ -156,9 +154,9 @@ extension DataDirectory {
         var problems: [String] = []
         for file in files.reversed().prefix(options.maxSnapshotsToTry) {
             let reason: String
-            if SnapshotReader.looksComplete(file.path) || file.compression != nil {
+            if SnapshotReader.looksComplete(file.path, io: io) || file.compression != nil {
                 do throws(StorageError) {
-                    return (file, try SnapshotReader.read(file.path, extendedTypesEnabled: extendedTypesEnabled))
+                    return (file, try SnapshotReader.read(file.path, extendedTypesEnabled: extendedTypesEnabled, io: io))
                 } catch {
                     reason = error.description
                 }
@@ -178,9 +176,9 @@ extension DataDirectory {
         var warnings = warnings
         let logs = try logFiles()
         var replay = Replay(tree: DataTree(extendedTypesEnabled: extendedTypesEnabled), sessions: [:],
-                            snapshotZxid: 0, snapshotDigest: nil, verifyDigests: options.verifyDigests)
+                            snapshotZxid: 0, snapshotDigest: nil, verifyDigests: options.verifyDigests, io: io)
         var hasTransactions = false
-        for file in logs where Self.holdsTransactions(file) {
+        for file in logs where Self.holdsTransactions(file, io: io) {
             hasTransactions = true
             break
         }
@@ -191,7 +189,7 @@ extension DataDirectory {
             try replay.run(logs: logs, options: options)
             if options.writeInitialSnapshot {
                 let path = try SnapshotWriter.write(tree: replay.tree, sessions: [:], zxid: 0,
-                                                    to: snapshotDirectory, options: options.snapshotOptions)
+                                                    to: snapshotDirectory, options: options.snapshotOptions, io: io)
                 warnings.append(.initialSnapshotWritten(file: path.text))
             }
         }
@@ -203,8 +201,8 @@ extension DataDirectory {
     /// True when the log file has a record, or damage that may hide one.
     /// A file without a readable header holds none (replay decides whether
     /// that is an empty tail or an error).
-    private static func holdsTransactions(_ file: StorageFile) -> Bool {
-        guard var reader = try? TxnLogReader(path: file.path) else { return false }
+    private static func holdsTransactions(_ file: StorageFile, io: any StorageIO) -> Bool {
+        guard var reader = try? TxnLogReader(path: file.path, io: io) else { return false }
         do {
             return try reader.next() != nil || reader.end != .clean(offset: StorageFormat.fileHeaderBytes)
         } catch {
@@ -228,8 +226,11 @@ struct Replay {
     /// The snapshot's digest while the tree is still fuzzy (before its zxid).
     private var pendingSnapshotDigest: SnapshotDigest?
     private var reportedDigestMismatch = false
+    let io: any StorageIO
 
-    init(tree: DataTree, sessions: [Int64: Int32], snapshotZxid: Int64, snapshotDigest: SnapshotDigest?, verifyDigests: Bool) {
+    init(tree: DataTree, sessions: [Int64: Int32], snapshotZxid: Int64, snapshotDigest: SnapshotDigest?, verifyDigests: Bool,
+         io: any StorageIO) {
+        self.io = io
         self.tree = tree
         self.sessions = sessions
         self.snapshotZxid = snapshotZxid
@@ -256,14 +257,12 @@ struct Replay {
     private mutating func replay(_ file: StorageFile, isNewest: Bool, options: RecoveryOptions) throws(StorageError) {
         var reader: TxnLogReader
         do throws(StorageError) {
-            reader = try TxnLogReader(path: file.path)
+            reader = try TxnLogReader(path: file.path, io: io)
         } catch {
             // A crash while creating the newest log can leave it empty or
             // all zeros; Apache deletes an empty tail log too.
-            guard isNewest, try Self.isEmptyOrZeros(file.path) else { throw error }
-            if let errno = Syscalls.unlink(file.path) {
-                throw .io(file: file.path.text, operation: "unlink", errno: errno)
-            }
+            guard isNewest, try Self.isEmptyOrZeros(file.path, io: io) else { throw error }
+            try storageCall(file.path, "unlink") { () throws(Errno) in try io.unlink(file.path) }
             warnings.append(.emptyLogDeleted(file: file.path.text))
             return
         }
@@ -275,10 +274,10 @@ struct Replay {
                 guard case let .corruptLog(_, offset, problem, nextValid) = error else { throw error }
                 // Damage is harmless only if every record it hides is already
                 // in the snapshot: the next good one must follow on from it.
-                var probe = try TxnLogReader(path: file.path, offset: nextValid)
+                var probe = try TxnLogReader(path: file.path, offset: nextValid, io: io)
                 guard let resume = try probe.next(), resume.zxid <= snapshotZxid + 1 else { throw error }
                 warnings.append(.damageBeforeSnapshot(file: file.path.text, offset: offset, problem: problem, resumedAt: nextValid))
-                reader = try TxnLogReader(path: file.path, offset: nextValid)
+                reader = try TxnLogReader(path: file.path, offset: nextValid, io: io)
                 continue
             }
             guard let record else { break }
@@ -288,7 +287,7 @@ struct Replay {
         }
         if case let .tornTail(offset, problem) = reader.end {
             if options.truncateTornTail {
-                try Self.truncate(file.path, at: offset)
+                try Self.truncate(file.path, at: offset, io: io)
                 warnings.append(.tornTailTruncated(file: file.path.text, offset: offset, problem: problem))
             } else {
                 warnings.append(.tornTail(file: file.path.text, offset: offset, problem: problem))
@@ -374,19 +373,17 @@ struct Replay {
         warnings.append(.digestMismatch(zxid: zxid, recorded: recorded, computed: computed))
     }
 
-    static func truncate(_ path: FilePath, at offset: Int64) throws(StorageError) {
-        let fd = try systemCall(path.text, "open") { try FileDescriptor.open(path, .writeOnly, options: [.closeOnExec]) }
+    static func truncate(_ path: FilePath, at offset: Int64, io: any StorageIO) throws(StorageError) {
+        let fd = try storageCall(path, "open") { () throws(Errno) in try io.open(path, .readWrite) }
         defer { try? fd.close() }
-        try systemCall(path.text, "truncate") { try fd.resize(to: offset) }
-        if let errno = Syscalls.fsync(fd) {
-            throw .io(file: path.text, operation: "fsync", errno: errno)
-        }
+        try storageCall(path, "truncate") { () throws(Errno) in try fd.truncate(to: offset) }
+        try storageCall(path, "fsync") { () throws(Errno) in try fd.sync(dataOnly: false) }
     }
 
-    static func isEmptyOrZeros(_ path: FilePath) throws(StorageError) -> Bool {
-        let fd = try openForReading(path)
+    static func isEmptyOrZeros(_ path: FilePath, io: any StorageIO) throws(StorageError) -> Bool {
+        let fd = try openForReading(io, path)
         defer { try? fd.close() }
-        var window = try FileWindow(fd: fd, path: path)
+        var window = try FileWindow(handle: fd, path: path)
         return try window.firstNonZero(from: 0) == nil
     }
 }

@@ -18,17 +18,18 @@ public enum SnapshotReader {
 
     /// Reads and checks the snapshot at `path`. The snapshot's zxid comes
     /// from the file name, as in Apache.
-    public static func read(_ path: FilePath, extendedTypesEnabled: Bool) throws(StorageError) -> Snapshot {
+    public static func read(_ path: FilePath, extendedTypesEnabled: Bool,
+                            io: any StorageIO = PosixStorageIO()) throws(StorageError) -> Snapshot {
         let name = path.lastComponent?.string ?? path.text
         guard let file = StorageFileName.parse(name, in: path.removingLastComponent()), file.kind == .snapshot else {
             throw .invalidArgument("\(path.text): not a snapshot file name (snapshot.<zxid in hex>)")
         }
         if let method = file.compression {
-            return try CompressedSnapshot.read(path, method: method, zxid: file.zxid, extendedTypesEnabled: extendedTypesEnabled)
+            return try CompressedSnapshot.read(path, method: method, zxid: file.zxid, extendedTypesEnabled: extendedTypesEnabled, io: io)
         }
-        let fd = try openForReading(path)
+        let fd = try openForReading(io, path)
         defer { try? fd.close() }
-        let window = try FileWindow(fd: fd, path: path)
+        let window = try FileWindow(handle: fd, path: path)
         var parser = SnapshotParser(source: window, file: path.text)
         return try parser.parse(zxid: file.zxid, extendedTypesEnabled: extendedTypesEnabled)
     }
@@ -43,10 +44,10 @@ public enum SnapshotReader {
     /// Apache's quick test before it tries a snapshot (SnapStream
     /// isValidCheckedStream): at least 10 bytes, ending with the string "/"
     /// that closes every seal. A snapshot cut short by a crash fails it.
-    public static func looksComplete(_ path: FilePath) -> Bool {
-        guard let fd = try? openForReading(path) else { return false }
+    public static func looksComplete(_ path: FilePath, io: any StorageIO = PosixStorageIO()) -> Bool {
+        guard let fd = try? openForReading(io, path) else { return false }
         defer { try? fd.close() }
-        guard var window = try? FileWindow(fd: fd, path: path), window.size >= 10,
+        guard var window = try? FileWindow(handle: fd, path: path), window.size >= 10,
               let tail = try? window.bytes(at: window.size - 5, count: 5) else { return false }
         return tail.elementsEqual([0, 0, 0, 1, 0x2f])
     }

@@ -34,7 +34,7 @@ public enum SnapshotWriter {
     @discardableResult
     public static func write(
         tree: DataTree, sessions: [Int64: Int32], zxid: Int64? = nil,
-        to directory: FilePath, options: SnapshotOptions = SnapshotOptions()
+        to directory: FilePath, options: SnapshotOptions = SnapshotOptions(), io: any StorageIO = PosixStorageIO()
     ) throws(StorageError) -> FilePath {
         let zxid = zxid ?? tree.lastProcessedZxid
         let name = StorageFileName.snapshot(zxid)
@@ -42,27 +42,26 @@ public enum SnapshotWriter {
         // Not "snapshot.<zxid>.tmp" as Apache's AtomicFileOutputStream
         // names it: Apache would take that for a snapshot.
         let temporary = directory.appending(temporaryPrefix + name)
-        let fd = try systemCall(temporary.text, "open") {
-            try FileDescriptor.open(temporary, .writeOnly, options: [.create, .truncate, .closeOnExec],
-                                    permissions: [.ownerReadWrite, .groupRead, .otherRead])
-        }
+        let fd = try storageCall(temporary, "open") { () throws(Errno) in try io.open(temporary, .createOrTruncate) }
         do throws(StorageError) {
             var output = FileOutput(fd: fd, path: temporary)
             try encode(tree: tree, sessions: sessions, options: options, into: &output)
-            if options.fsync, let errno = Syscalls.fsync(fd) {
-                throw .io(file: temporary.text, operation: "fsync", errno: errno)
+            if options.fsync {
+                try storageCall(temporary, "fsync") { () throws(Errno) in try fd.sync(dataOnly: false) }
             }
-            try systemCall(temporary.text, "close") { try fd.close() }
+            try storageCall(temporary, "close") { () throws(Errno) in try fd.close() }
         } catch {
             try? fd.close()
-            _ = Syscalls.unlink(temporary)
+            try? io.unlink(temporary)
             throw error
         }
-        if let errno = Syscalls.rename(temporary, target) {
-            _ = Syscalls.unlink(temporary)
-            throw .io(file: target.text, operation: "rename", errno: errno)
+        do throws(Errno) {
+            try io.rename(temporary, target)
+        } catch {
+            try? io.unlink(temporary)
+            throw .io(file: target.text, operation: "rename", errno: error)
         }
-        if options.fsync { try syncDirectory(directory) }
+        if options.fsync { try syncDirectory(io, directory) }
         return target
     }
 
@@ -189,11 +188,11 @@ protocol SnapshotOutput {
 }
 
 struct FileOutput: SnapshotOutput {
-    let fd: FileDescriptor
+    let fd: any StorageHandle
     let path: FilePath
     var offset: Int64 = 0
 
-    init(fd: FileDescriptor, path: FilePath) {
+    init(fd: any StorageHandle, path: FilePath) {
         self.fd = fd
         self.path = path
     }

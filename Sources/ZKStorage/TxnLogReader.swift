@@ -26,16 +26,16 @@ public struct TxnLogReader: ~Copyable, Sendable {
     /// How reading ended; nil until `next()` has returned nil.
     public private(set) var end: TxnLogEnd?
 
-    private let fd: FileDescriptor
+    private let fd: any StorageHandle
     private var window: FileWindow
     private var lastZxid: Int64?
 
     /// Opens `path` and checks its header. Reading starts after the header,
     /// or at `offset` (a record boundary from an earlier read).
-    public init(path: FilePath, offset: Int64? = nil) throws(StorageError) {
-        let fd = try openForReading(path)
+    public init(path: FilePath, offset: Int64? = nil, io: any StorageIO = PosixStorageIO()) throws(StorageError) {
+        let fd = try openForReading(io, path)
         do throws(StorageError) {
-            var window = try FileWindow(fd: fd, path: path)
+            var window = try FileWindow(handle: fd, path: path)
             let header = try Self.readHeader(&window, path: path)
             self.path = path
             self.fd = fd
@@ -177,8 +177,8 @@ public struct TxnLogContents: Sendable {
     public var fileSize: Int64
 
     /// Reads every record of the log file at `path`.
-    public init(path: FilePath) throws(StorageError) {
-        var reader = try TxnLogReader(path: path)
+    public init(path: FilePath, io: any StorageIO = PosixStorageIO()) throws(StorageError) {
+        var reader = try TxnLogReader(path: path, io: io)
         var records: [TxnLogRecord] = []
         while let record = try reader.next() {
             records.append(record)

@@ -41,6 +41,8 @@ public struct TxnLogWriter: ~Copyable, Sendable {
 
     /// The directory the files go in (a `version-2` directory).
     public let directory: FilePath
+    /// The files, through the storage port.
+    public let io: any StorageIO
     /// How files are laid out and synced.
     public let options: Options
     /// The file being written; nil before the first append and after a roll.
@@ -48,7 +50,7 @@ public struct TxnLogWriter: ~Copyable, Sendable {
     /// The zxid of the last transaction appended.
     public private(set) var lastZxid: Int64?
 
-    private var fd: FileDescriptor?
+    private var fd: (any StorageHandle)?
     private var pending: [UInt8] = []
     /// Bytes written to the current file (header included), not counting `pending`.
     private var position: Int64 = 0
@@ -59,8 +61,10 @@ public struct TxnLogWriter: ~Copyable, Sendable {
 
     /// A writer for `directory`. No file is created until the first append.
     /// Pass the recovered `lastZxid` so appends must come after it.
-    public init(directory: FilePath, options: Options = Options(), lastZxid: Int64? = nil) {
+    public init(directory: FilePath, options: Options = Options(), lastZxid: Int64? = nil,
+                io: any StorageIO = PosixStorageIO()) {
         self.directory = directory
+        self.io = io
         self.options = options
         self.lastZxid = lastZxid
     }
@@ -141,13 +145,15 @@ public struct TxnLogWriter: ~Copyable, Sendable {
         try flush()
         guard let fd, let file = currentFile else { return }
         if options.forceSync {
-            if let errno = Syscalls.fdatasync(fd) {
+            do throws(Errno) {
+                try fd.sync(dataOnly: true)
+            } catch {
                 failed = true
-                throw .io(file: file.text, operation: "fdatasync", errno: errno)
+                throw .io(file: file.text, operation: "fdatasync", errno: error)
             }
             if directoryNeedsSync {
                 do throws(StorageError) {
-                    try syncDirectory(directory)
+                    try syncDirectory(io, directory)
                 } catch {
                     failed = true
                     throw error
@@ -169,12 +175,12 @@ public struct TxnLogWriter: ~Copyable, Sendable {
         position = 0
         paddedSize = 0
         pending.removeAll(keepingCapacity: true)
-        try systemCall(file?.text ?? directory.text, "close") { try fd.close() }
+        try storageCall(file ?? directory, "close") { () throws(Errno) in try fd.close() }
     }
 
     private mutating func openFile(startingAt zxid: Int64) throws(StorageError) {
         let file = directory.appending(StorageFileName.log(zxid))
-        let fd = try Self.createFile(file)
+        let fd = try Self.createFile(file, io: io)
         var header: [UInt8] = []
         header.appendInt32(StorageFormat.logMagic)
         header.appendInt32(StorageFormat.version)
@@ -197,14 +203,12 @@ public struct TxnLogWriter: ~Copyable, Sendable {
     /// same name; that can only be a leftover without transactions (a crash
     /// right after creating it), since recovery replays every record before
     /// anything is appended. A file that holds transactions is refused.
-    private static func createFile(_ file: FilePath) throws(StorageError) -> FileDescriptor {
-        let permissions: FilePermissions = [.ownerReadWrite, .groupRead, .otherRead]
-        do {
-            return try FileDescriptor.open(file, .readWrite, options: [.create, .exclusiveCreate, .closeOnExec],
-                                           permissions: permissions)
-        } catch Errno.fileExists {
+    private static func createFile(_ file: FilePath, io: any StorageIO) throws(StorageError) -> any StorageHandle {
+        do throws(Errno) {
+            return try io.open(file, .createExclusive)
+        } catch .fileExists {
             let holdsTransactions: Bool
-            if var reader = try? TxnLogReader(path: file) {
+            if var reader = try? TxnLogReader(path: file, io: io) {
                 holdsTransactions = (try? reader.next()) != nil
             } else {
                 holdsTransactions = false
@@ -212,11 +216,9 @@ public struct TxnLogWriter: ~Copyable, Sendable {
             guard !holdsTransactions else {
                 throw .invalidArgument("\(file.text): log file already holds transactions; recover the data directory before appending")
             }
-            return try systemCall(file.text, "open") {
-                try FileDescriptor.open(file, .readWrite, options: [.truncate, .closeOnExec], permissions: permissions)
-            }
+            return try storageCall(file, "open") { () throws(Errno) in try io.open(file, .createOrTruncate) }
         } catch {
-            throw .io(file: file.text, operation: "open", errno: (error as? Errno) ?? .ioError)
+            throw .io(file: file.text, operation: "open", errno: error)
         }
     }
 
@@ -224,7 +226,7 @@ public struct TxnLogWriter: ~Copyable, Sendable {
     /// of the padded size, extend the file by `preAllocSize` (or to the next
     /// multiple past the position when a large write overran it) by writing
     /// one zero byte at the new end.
-    private mutating func preallocate(_ fd: FileDescriptor, _ file: FilePath) throws(StorageError) {
+    private mutating func preallocate(_ fd: any StorageHandle, _ file: FilePath) throws(StorageError) {
         let newSize = Self.paddedFileSize(position: position, fileSize: paddedSize, preAllocSize: options.preAllocSize)
         guard newSize != paddedSize else { return }
         try writeAll(fd, file, [0], at: newSize - 1)

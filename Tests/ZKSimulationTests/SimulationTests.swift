@@ -1,0 +1,124 @@
+import Foundation
+import SystemPackage
+import Testing
+import ZKProtocol
+import ZKSimulation
+import ZKStorage
+
+/// The seeds `swift test` runs on every build; `scripts/simulate` runs
+/// thousands more in a release build.
+let fixedSeeds: [UInt64] = Array(1...12)
+
+@Suite struct SimulationTests {
+    /// Runs `seeds` and returns the failing ones, printing how to replay each.
+    static func run(_ seeds: [UInt64], steps: Int, bugs: PlantedBug = [], logFaults: Bool = true) -> [SimulationResult] {
+        seeds.compactMap { seed in
+            var options = SimulationOptions(seed: seed, steps: steps, bugs: bugs)
+            if !logFaults {
+                options.diskFullRate = 0
+                options.fsyncFaultRate = 0
+            }
+            let result = Simulation(options: options).run()
+            guard let finding = result.findings.first else { return nil }
+            print("seed \(seed): \(finding)\n  replay: \(result.replayCommand)")
+            return result
+        }
+    }
+
+    @Test func oneSeedGivesOneTrace() {
+        let a = Simulation(options: SimulationOptions(seed: 42, steps: 1500)).run()
+        let b = Simulation(options: SimulationOptions(seed: 42, steps: 1500)).run()
+        #expect(a.steps == b.steps)
+        #expect(a.simulatedNanos == b.simulatedNanos)
+        #expect(a.acknowledgedWrites == b.acknowledgedWrites)
+        #expect(a.crashes == b.crashes)
+        #expect(a.findings.map(\.description) == b.findings.map(\.description))
+    }
+
+    /// Crashes, resets, stalls, clock jumps and pauses, without log failures
+    /// (see `logFailuresOnTheCurrentCore` for those).
+    @Test func fixedSeedsKeepEveryInvariant() {
+        let failing = Self.run(fixedSeeds, steps: 2500, logFaults: false)
+        #expect(failing.isEmpty, "\(failing.map { "seed \($0.seed): \($0.findings[0])" })")
+    }
+
+    /// Replays one seed: SIMULATION_SEED=S [SIMULATION_STEPS=M] swift test --filter ZKSimulationTests.replay
+    @Test func replay() {
+        let environment = ProcessInfo.processInfo.environment
+        guard let seed = environment["SIMULATION_SEED"].flatMap(UInt64.init) else { return }
+        let steps = environment["SIMULATION_STEPS"].flatMap(Int.init) ?? 20000
+        let failing = Self.run([seed], steps: steps)
+        #expect(failing.isEmpty)
+    }
+}
+
+/// The checker is trusted only once it has caught bugs planted on purpose.
+@Suite struct PlantedBugTests {
+    static func firstCatch(_ bug: PlantedBug, seeds: ClosedRange<UInt64>, steps: Int,
+                           _ invariant: Finding.Invariant) -> UInt64? {
+        for seed in seeds {
+            var options = SimulationOptions(seed: seed, steps: steps, bugs: bug)
+            options.crashRate = 0.01
+            if bug != .reuseZxidAfterLogFailure {
+                options.diskFullRate = 0
+                options.fsyncFaultRate = 0
+            }
+            let result = Simulation(options: options).run()
+            if result.findings.first?.invariant == invariant { return seed }
+        }
+        return nil
+    }
+
+    @Test func replyBeforeFsyncIsCaught() {
+        #expect(Self.firstCatch(.replyBeforeFsync, seeds: 1...20, steps: 3000, .lostWrite) != nil)
+    }
+
+    @Test func ephemeralOfAnExpiryInProgressAtACrashIsCaught() {
+        #expect(Self.firstCatch(.forgetExpiringSessionsAtCrash, seeds: 1...20, steps: 3000, .ephemeralLeaked) != nil)
+    }
+
+    @Test func zxidReusedAfterALogFailureIsCaught() {
+        #expect(Self.firstCatch(.reuseZxidAfterLogFailure, seeds: 1...20, steps: 3000, .zxidReused) != nil)
+    }
+}
+
+/// The simulated disk keeps what was fsynced and loses or tears the rest.
+@Suite struct SimDiskTests {
+    @Test func aCrashKeepsSyncedBytesAndSyncedNames() throws {
+        let disk = SimDisk(random: SimRandom(seed: 7))
+        let directory = FilePath("/d")
+        try disk.makeDirectories(directory)
+        let kept = try disk.open(directory.appending("kept"), .createExclusive)
+        try kept.write([1, 2, 3], at: 0)
+        try kept.sync(dataOnly: true)
+        try disk.syncDirectory(directory)
+        try kept.write([4, 5, 6], at: 3)
+        let lost = try disk.open(directory.appending("lost"), .createExclusive)
+        try lost.write([9], at: 0)
+        disk.crash()
+        let reopened = try disk.open(directory.appending("kept"), .read)
+        let bytes = try reopened.read(at: 0, count: 100)
+        #expect(Array(bytes.prefix(3)) == [1, 2, 3])
+        #expect(bytes.count <= 6)
+    }
+
+    @Test func atomicSmallFilesSurviveACrashWhole() throws {
+        for seed in UInt64(1)...50 {
+            let disk = SimDisk(random: SimRandom(seed: seed))
+            try disk.makeDirectories(FilePath("/d"))
+            let path = FilePath("/d/currentEpoch")
+            try disk.writeAtomically(Array("1\n".utf8), to: path)
+            try disk.writeAtomically(Array("22\n".utf8), to: path)
+            disk.crash()
+            #expect(try disk.readSmallFile(path) == Array("22\n".utf8))
+        }
+    }
+
+    @Test func aFullDiskRefusesWrites() throws {
+        let disk = SimDisk(random: SimRandom(seed: 1))
+        try disk.makeDirectories(FilePath("/d"))
+        disk.capacityBytes = 10
+        let file = try disk.open(FilePath("/d/f"), .createExclusive)
+        #expect(throws: Errno.noSpace) { try file.write([UInt8](repeating: 1, count: 11), at: 0) }
+    }
+}
