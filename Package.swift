@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .target(
@@ -111,6 +112,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "ZKProtocolTests", dependencies: ["ZKProtocol"]),
@@ -118,7 +120,16 @@ let package = Package(
         .testTarget(name: "ZKAuthTests", dependencies: ["ZKAuth"]),
         .testTarget(name: "ZKServerCoreTests", dependencies: ["ZKServerCore"]),
         .testTarget(name: "ZKStorageTests", dependencies: ["ZKStorage"]),
-        .testTarget(name: "ZKServerTests", dependencies: ["ZKServer"]),
+        .testTarget(
+            name: "ZKServerTests",
+            dependencies: [
+                "ZKServer", "ZKServerCore", "ZKProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "ZKCLITests", dependencies: ["ZKCLI"]),
         .testTarget(name: "ZKBenchTests", dependencies: ["ZKBench"]),
         .testTarget(name: "ZKSimulationTests", dependencies: ["ZKSimulation"]),

@@ -14,6 +14,8 @@ public final class ZooKeeperServer: Sendable {
     private let logger: Logger
     private let group: MultiThreadedEventLoopGroup
     private let stateGroup: MultiThreadedEventLoopGroup
+    /// Runs the file-system reads of `dirs` and `mntr` off the event loops.
+    private let blockingPool: NIOThreadPool
     private let listener: NIOLockedValueBox<Channel?> = NIOLockedValueBox(nil)
     private let logWriter: NIOLockedValueBox<LogWriter?> = NIOLockedValueBox(nil)
     private let snapshotter: NIOLockedValueBox<Snapshotter?> = NIOLockedValueBox(nil)
@@ -23,6 +25,7 @@ public final class ZooKeeperServer: Sendable {
         self.logger = logger
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, System.coreCount))
         stateGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        blockingPool = NIOThreadPool(numberOfThreads: 1)
     }
 
     /// The SASL settings: the DIGEST-MD5 users of the JAAS file's server
@@ -68,6 +71,7 @@ public final class ZooKeeperServer: Sendable {
         core.reconfigEnabled = config.reconfigEnabled
         core.maxClientConnectionsPerHost = config.maxClientCnxns
         core.maxConnections = config.maxCnxns
+        core.limits = config.effectiveLimits
         core.enforceQuota = config.enforceQuota
         core.containerCheckIntervalMillis = Int64(config.containerCheckIntervalMs)
         core.containerMaxPerMinute = config.containerMaxPerMinute
@@ -90,7 +94,7 @@ public final class ZooKeeperServer: Sendable {
             "maxSessionTimeout=\(config.maxSessionTimeout)",
             "clientPortListenBacklog=-1",
             "serverId=\(config.serverId)",
-        ]
+        ] + LimitsText.confLines(config.effectiveLimits)
         if let address = config.clientPortAddress { lines.insert("clientPortAddress=\(address)", at: 1) }
         return lines.map { $0 + "\n" }.joined()
     }
@@ -139,8 +143,11 @@ public final class ZooKeeperServer: Sendable {
         // Expiry is checked often enough that a session outlives its timeout
         // by at most a few tens of milliseconds.
         stateLoop.startTicking(every: .milliseconds(25))
+        blockingPool.start()
+        let limits = config.effectiveLimits
         let settings = ConnectionSettings(
-            maxBufferBytes: config.juteMaxBuffer, fourLetterWords: config.fourLetterWords,
+            maxBufferBytes: limits.maxFrameBytes, maxQueuedReplyBytes: limits.queuedReplyBytesPerConnection,
+            blockingPool: blockingPool, fourLetterWords: config.fourLetterWords,
             versionString: core.config.versionString, confText: Self.confText(config),
             sessionlessTimeoutMillis: Int64(config.sessionlessCnxnTimeoutMs),
             dataDir: config.dataDir, dataLogDir: config.dataLogDir, startedWallMillis: ServerClock.wallMillis(),
@@ -159,16 +166,27 @@ public final class ZooKeeperServer: Sendable {
                     value += 1
                     return value
                 }
-                let handler = ConnectionHandler(id: id, stateLoop: stateLoop, settings: settings, logger: logger)
                 return channel.eventLoop.makeCompletedFuture {
                     if keepAlive.enabled { try keepAlive.apply(to: channel) }
-                    try channel.pipeline.syncOperations.addHandler(handler)
+                    try channel.pipeline.syncOperations.addHandlers(
+                        Self.connectionHandlers(id: id, stateLoop: stateLoop, settings: settings, logger: logger))
                 }
             }
         let channel = try await bind(bootstrap)
         listener.withLockedValue { $0 = channel }
         guard let address = channel.localAddress else { throw ServerError.noLocalAddress }
         return address
+    }
+
+    /// A client connection's pipeline: four-letter words, framing, batching.
+    static func connectionHandlers(id: ConnectionID, stateLoop: StateLoop, settings: ConnectionSettings,
+                                   logger: Logger) -> [ChannelHandler] {
+        [
+            FourLetterWordHandler(id: id, stateLoop: stateLoop, settings: settings, logger: logger),
+            ByteToMessageHandler(RequestDecoder(maxFrameBytes: settings.maxBufferBytes)),
+            RequestBatcher(id: id, stateLoop: stateLoop, sessionlessTimeoutMillis: settings.sessionlessTimeoutMillis,
+                           maxQueuedReplyBytes: settings.maxQueuedReplyBytes, figures: stateLoop.backpressure, logger: logger),
+        ]
     }
 
     private func bind(_ bootstrap: ServerBootstrap) async throws -> Channel {
@@ -201,12 +219,19 @@ public final class ZooKeeperServer: Sendable {
         snapshotter.whenIdle(timeout: timeout, body)
     }
 
+    /// Closes the listener: `waitUntilClosed` returns and no new client
+    /// connects. Open connections stay until `shutdown`.
+    public func stopAccepting() {
+        listener.withLockedValue { $0 }?.close(promise: nil)
+    }
+
     public func shutdown() async throws {
         if let channel = listener.withLockedValue({ $0 }) {
             try? await channel.close()
         }
         try await group.shutdownGracefully()
         try await stateGroup.shutdownGracefully()
+        try? await blockingPool.shutdownGracefully()
         logWriter.withLockedValue { $0 }?.stop()
     }
 }

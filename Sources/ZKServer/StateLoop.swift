@@ -21,6 +21,17 @@ final class StateLoop: @unchecked Sendable {
     private let clock: ServerClock
     /// Where transactions go to become durable; nil keeps them in memory.
     private let log: TransactionLogSink?
+    /// Which connections may be read from (outstanding requests, log queue).
+    private(set) var throttle: RequestThrottle
+    /// Changes for `throttle` found while carrying out actions.
+    private var throttleChanges: [RequestThrottle.Change] = []
+    /// The last zxid handed to the log, and the last it made durable: the
+    /// log queue's depth is their difference (zxids of one epoch are
+    /// consecutive).
+    private var lastLoggedZxid: Int64 = 0
+    private var lastDurableZxid: Int64 = 0
+    /// Counted by the connections' batchers, shown by `mntr`.
+    let backpressure = NIOLockedValueBox(BackpressureFigures())
 
     init(eventLoop: EventLoop, core: ServerCore, clock: ServerClock, log: TransactionLogSink?, logger: Logger) {
         self.eventLoop = eventLoop
@@ -28,6 +39,14 @@ final class StateLoop: @unchecked Sendable {
         self.core = core
         self.clock = clock
         self.logger = logger
+        throttle = RequestThrottle(core.config.limits)
+    }
+
+    /// Tells each connection in `changes` to stop or resume reading.
+    private func applyThrottle(_ changes: [RequestThrottle.Change]) {
+        for change in changes {
+            outlets[change.id]?.channel.pipeline.fireUserInboundEventTriggered(ReadGate.throttled(change.paused))
+        }
     }
 
     /// Starts the timer that expires sessions and reaps containers.
@@ -42,6 +61,7 @@ final class StateLoop: @unchecked Sendable {
     func opened(_ id: ConnectionID, channel: Channel, address: ClientAddress) {
         eventLoop.execute { [self] in
             outlets[id] = Outlet(channel)
+            applyThrottle(throttle.opened(id))
             var actions: [CoreAction] = []
             core.connectionOpened(id, address: address, now: clock.now(), actions: &actions)
             perform(actions)
@@ -51,6 +71,7 @@ final class StateLoop: @unchecked Sendable {
     func closed(_ id: ConnectionID) {
         eventLoop.execute { [self] in
             outlets[id] = nil
+            applyThrottle(throttle.closed(id))
             core.connectionClosed(id, now: clock.now())
         }
     }
@@ -60,17 +81,20 @@ final class StateLoop: @unchecked Sendable {
         eventLoop.execute { [self] in
             var actions: [CoreAction] = []
             let now = clock.now()
+            var requests = 0
             for event in events {
                 switch event {
                 case .connect(let request):
                     core.connect(id, request, now: now, actions: &actions)
                 case .request(let xid, let opCode, let body, let receivedNanos):
+                    requests += 1
                     if case .failure(let error) = body {
                         logger.info("connection \(id): undecodable request xid \(xid): \(error)")
                     }
                     core.request(id, xid: xid, opCode: opCode, body: body, receivedNanos: receivedNanos, now: now, actions: &actions)
                 }
             }
+            applyThrottle(throttle.received(id, count: requests))
             perform(actions)
         }
     }
@@ -107,13 +131,25 @@ final class StateLoop: @unchecked Sendable {
             case .wchs: return core.watchSummaryText()
             case .wchc: return core.watchListText(byPath: false)
             case .wchp: return core.watchListText(byPath: true)
-            case .mntr: return core.monitorText(process: process)
+            case .mntr: return core.monitorText(process: process + monitorFigures())
             case .crst: return core.resetConnectionStats()
             case .srst: return core.resetServerStats()
             case .leak: return core.leakText(now: now)
             default: return ""
             }
         }
+    }
+
+    /// The limits and backpressure figures `mntr` adds (see `LimitsText`).
+    private func monitorFigures() -> [ProcessFigure] {
+        let figures = backpressure.withLockedValue { $0 }
+        return LimitsText.monitorRows(core.config.limits) + [
+            ("zk_requests_awaiting_reply", "\(throttle.total)"),
+            ("zk_log_queue_depth", "\(logQueueDepth)"),
+            ("zk_connections_throttled", "\(throttle.paused.count)"),
+            ("zk_connections_paused_for_backpressure", "\(figures.pausedConnections)"),
+            ("zk_connections_closed_for_unread_replies", "\(figures.closedForUnreadReplies)"),
+        ]
     }
 
     /// Runs an admin action (`expi`, `clip`) and returns its report.
@@ -155,9 +191,15 @@ final class StateLoop: @unchecked Sendable {
                     carryOut(action)
                 }
             }
-            if let log, !logBatch.isEmpty {
+            if let log, let last = logBatch.last {
                 log.append(logBatch, generation: core.logGeneration)
                 logBatch.removeAll(keepingCapacity: true)
+                lastLoggedZxid = last.0.zxid
+                throttleChanges += throttle.logQueue(depth: logQueueDepth)
+            }
+            if !throttleChanges.isEmpty {
+                applyThrottle(throttleChanges)
+                throttleChanges.removeAll(keepingCapacity: true)
             }
             handOffReplies()
             actions = []
@@ -167,9 +209,14 @@ final class StateLoop: @unchecked Sendable {
         }
     }
 
+    /// Transactions handed to the log thread and not durable yet.
+    private var logQueueDepth: Int { Int(clamping: max(0, lastLoggedZxid - lastDurableZxid)) }
+
     /// The log made everything up to `zxid` durable.
     func durable(upTo zxid: Int64) {
         eventLoop.execute { [self] in
+            lastDurableZxid = zxid
+            applyThrottle(throttle.logQueue(depth: logQueueDepth))
             var actions: [CoreAction] = []
             core.durable(upTo: zxid, now: clock.now(), actions: &actions)
             perform(actions)
@@ -180,6 +227,10 @@ final class StateLoop: @unchecked Sendable {
     func logFailed(after zxid: Int64, reason: String) {
         eventLoop.execute { [self] in
             logger.error("transaction log failed after zxid \(hex(zxid)): \(reason); refusing writes until it recovers")
+            // What was queued after `zxid` is dropped and answered with an error.
+            lastLoggedZxid = zxid
+            lastDurableZxid = zxid
+            applyThrottle(throttle.logQueue(depth: 0))
             var actions: [CoreAction] = []
             core.logFailed(after: zxid, reason: reason, now: clock.now(), actions: &actions)
             perform(actions)
@@ -197,6 +248,7 @@ final class StateLoop: @unchecked Sendable {
             switch action {
             case .send(let id, let outbound):
                 guard let outlet = outlets[id] else { return }
+                if case .reply = outbound { throttleChanges += throttle.answered(id) }
                 if !outlet.isDirty {
                     outlet.start()
                     dirty.append(outlet)

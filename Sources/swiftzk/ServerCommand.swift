@@ -1,11 +1,8 @@
 import ArgumentParser
-import Dispatch
 import Logging
 import NIOCore
+import ServiceLifecycle
 import ZKServer
-#if canImport(Glibc)
-import Glibc
-#endif
 
 struct ServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -43,38 +40,40 @@ struct ServerCommand: AsyncParsableCommand {
             logger.warning("\(warning)")
         }
         let server = ZooKeeperServer(config: serverConfig, logger: logger)
+        // SIGTERM and SIGINT start the graceful stop; the process then ends
+        // with status 0.
+        let group = ServiceGroup(
+            services: [ZooKeeperService(server: server, logger: logger)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger)
+        try await group.run()
+    }
+}
+
+/// The server as a service: started, served until a graceful stop, then
+/// shut down.
+///
+/// A graceful stop lets a snapshot being written finish (up to 30 s), so a
+/// stop right after start-up keeps the start-up snapshot; clients are served
+/// meanwhile. Then the listener closes, the connections close, and the log
+/// thread writes what it holds. Acknowledged writes are durable already.
+struct ZooKeeperService: Service {
+    let server: ZooKeeperServer
+    let logger: Logger
+
+    func run() async throws {
         let address = try await server.start()
-        let stop = Self.stopOnTermination(server, logger: logger)
-        defer { withExtendedLifetime(stop) {} }
         let host = address.ipAddress.map { $0.contains(":") ? "[\($0)]" : $0 } ?? "?"
         logger.info("serving clients on \(host):\(address.port ?? 0)")
-        try await server.waitUntilClosed()
-    }
-
-    /// SIGTERM and SIGINT let a snapshot being written finish (up to 30 s),
-    /// then end the process by the same signal, so its exit status is what
-    /// it was without the handler.
-    static func stopOnTermination(_ server: ZooKeeperServer, logger: Logger) -> [DispatchSourceSignal] {
-        [SIGTERM, SIGINT].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                logger.info("signal \(number): stopping")
-                server.afterSnapshots(timeout: .seconds(30)) {
-                    // libdispatch blocks the signal in its threads (it reads
-                    // it from a signalfd): unblock it here, then take the
-                    // default action.
-                    signal(number, SIG_DFL)
-                    var set = sigset_t()
-                    sigemptyset(&set)
-                    sigaddset(&set, number)
-                    pthread_sigmask(SIG_UNBLOCK, &set, nil)
-                    raise(number)
-                    _exit(128 + number)
-                }
-            }
-            source.resume()
-            return source
+        let server = self.server
+        let logger = self.logger
+        try await withGracefulShutdownHandler {
+            try await server.waitUntilClosed()
+        } onGracefulShutdown: {
+            logger.info("graceful stop: waiting for a snapshot in progress (up to 30 s)")
+            server.afterSnapshots(timeout: .seconds(30)) { server.stopAccepting() }
         }
+        try await server.shutdown()
+        logger.info("stopped gracefully")
     }
 }

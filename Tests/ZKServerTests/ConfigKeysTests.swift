@@ -67,6 +67,12 @@ struct ConfigKeyCase: Sendable, CustomTestStringConvertible {
         ConfigKeyCase("autopurge.purgeInterval=24") { $0.purgeIntervalHours == 24 },
         ConfigKeyCase("autopurge.purgeInterval=-1") { $0.purgeIntervalHours == 0 },
         ConfigKeyCase("forceSync=no") { $0.properties["forceSync"] == "no" },
+        ConfigKeyCase("globalOutstandingLimit=50") { $0.globalOutstandingLimit == 50 && $0.effectiveLimits.globalOutstandingRequests == 50 },
+        ConfigKeyCase("swiftzk.maxOutstandingPerConnection=20") { $0.effectiveLimits.outstandingRequestsPerConnection == 20 },
+        ConfigKeyCase("swiftzk.maxQueuedReplyBytes=8000000000") { $0.effectiveLimits.queuedReplyBytesPerConnection == 8_000_000_000 },
+        ConfigKeyCase("swiftzk.maxWatchesPerSession=100") { $0.effectiveLimits.watchesPerSession == 100 },
+        ConfigKeyCase("swiftzk.maxEphemeralsPerSession=0") { $0.effectiveLimits.ephemeralsPerSession == 0 },
+        ConfigKeyCase("swiftzk.maxLogQueueDepth=500") { $0.effectiveLimits.logQueueTransactions == 500 },
         ConfigKeyCase("server.3=zk3.example.com:2888:3888") { $0.servers == [3: "zk3.example.com:2888:3888"] && $0.serverId == 3 },
     ]
 
@@ -90,7 +96,6 @@ struct ConfigKeyCase: Sendable, CustomTestStringConvertible {
         ConfigKeyCase("admin.enableServer=false") { !$0.adminEnableServer },
         ConfigKeyCase("admin.serverAddress=127.0.0.1") { $0.adminServerAddress == "127.0.0.1" },
         ConfigKeyCase("admin.serverPort=9090") { $0.adminServerPort == 9090 },
-        ConfigKeyCase("globalOutstandingLimit=50") { $0.globalOutstandingLimit == 50 },
         ConfigKeyCase("readonlymode.enabled=true") { $0.readOnlyModeEnabled && $0.fourLetterWords == ["srvr", "isro"] },
     ]
 

@@ -1,3 +1,5 @@
+import ZKServerCore
+
 /// The server's start-up settings, read from a zoo.cfg in Apache ZooKeeper
 /// 3.9's format (QuorumPeerConfig, plus the `zookeeper.*` system properties
 /// that zoo.cfg keys turn into), or the embedded default when no file is given.
@@ -58,6 +60,20 @@ public struct ServerConfig: Sendable, Equatable {
     public var extendedTypesEnabled: Bool
     /// The largest packet in bytes a client may send (`jute.maxbuffer`).
     public var juteMaxBuffer: Int
+    /// SwiftZK's own bounds (the `swiftzk.*` keys). The fields Apache keys
+    /// set (`jute.maxbuffer`, `globalOutstandingLimit`, `maxClientCnxns`,
+    /// `maxCnxns`) are filled in by `effectiveLimits`.
+    public var limits = Limits()
+
+    /// Every bound in effect: `limits` with the Apache-keyed fields.
+    public var effectiveLimits: Limits {
+        var all = limits
+        all.maxFrameBytes = juteMaxBuffer
+        all.globalOutstandingRequests = globalOutstandingLimit
+        all.connectionsPerHost = maxClientCnxns
+        all.connectionsTotal = maxCnxns
+        return all
+    }
     /// `user:base64(sha1(user:password))` of the super user
     /// (`DigestAuthenticationProvider.superDigest`), or nil.
     public var superDigest: String?

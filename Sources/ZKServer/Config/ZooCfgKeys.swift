@@ -21,6 +21,9 @@ enum ZooCfgKeys {
         "znode.container.maxNeverUsedIntervalMs",
         "standaloneEnabled", "reconfigEnabled",
         "dynamicConfigFile",  // read for its server.N lines
+        "globalOutstandingLimit",
+        "swiftzk.maxOutstandingPerConnection", "swiftzk.maxQueuedReplyBytes",
+        "swiftzk.maxWatchesPerSession", "swiftzk.maxEphemeralsPerSession", "swiftzk.maxLogQueueDepth",
         // and every "server.N"
     ]
 
@@ -30,8 +33,8 @@ enum ZooCfgKeys {
     /// feature lands.
     static let storedNotActedOn: Set<String> = [
         "secureClientPort", "secureClientPortAddress",
-        // No request throttling and no read-only mode yet.
-        "globalOutstandingLimit", "readonlymode.enabled",
+        // No read-only mode yet.
+        "readonlymode.enabled",
         "admin.enableServer", "admin.serverAddress", "admin.serverPort",
     ]
 

@@ -163,6 +163,17 @@ struct ZooCfgParser {
             config.preAllocSizeKB = try integer(entry, .parseLong, 0..., "a non-negative integer number of KiB")
         case "globalOutstandingLimit":
             config.globalOutstandingLimit = try integer(entry, .decodeInt, 1..., "a positive integer number of requests")
+        // SwiftZK's bounds (Limits); 0 turns off the optional ones.
+        case "swiftzk.maxOutstandingPerConnection":
+            config.limits.outstandingRequestsPerConnection = try integer(entry, .parseInt, 0..., "a non-negative integer number of requests (0 means no limit)")
+        case "swiftzk.maxQueuedReplyBytes":
+            config.limits.queuedReplyBytesPerConnection = try integer(entry, .parseLong, 0..., "a non-negative integer number of bytes (0 means no limit)")
+        case "swiftzk.maxWatchesPerSession":
+            config.limits.watchesPerSession = try integer(entry, .parseInt, 0..., "a non-negative integer number of watches (0 means no limit)")
+        case "swiftzk.maxEphemeralsPerSession":
+            config.limits.ephemeralsPerSession = try integer(entry, .parseInt, 0..., "a non-negative integer number of znodes (0 means no limit)")
+        case "swiftzk.maxLogQueueDepth":
+            config.limits.logQueueTransactions = try integer(entry, .parseInt, 0..., "a non-negative integer number of transactions (0 means no limit)")
         case "4lw.commands.whitelist":
             fourLetterWordList = entry.value
         case "admin.enableServer":

@@ -1,0 +1,175 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import ZKProtocol
+import ZKServerCore
+
+/// Tells a connection's `RequestBatcher` to stop or resume reading because
+/// of the state loop's `RequestThrottle`.
+enum ReadGate: Sendable, Equatable {
+    case throttled(Bool)
+}
+
+/// Backpressure figures across connections, for `mntr`.
+struct BackpressureFigures: Sendable, Equatable {
+    /// Connections not being read now (throttled or not writable).
+    var pausedConnections = 0
+    /// Connections closed because their unread replies passed
+    /// `queuedReplyBytesPerConnection`, since start.
+    var closedForUnreadReplies = 0
+}
+
+/// The last handler of a client connection: collects the requests decoded
+/// in one read burst and hands them to the state loop together at the
+/// burst's end. It also
+/// - closes a connection that sends no ConnectRequest within
+///   `sessionlessCnxnTimeout`;
+/// - stops reading while the state loop says the connection is throttled,
+///   or while its socket is not writable (the client does not read its
+///   replies), by holding back the channel's `read()`;
+/// - counts the reply bytes handed to the channel and not yet written, and
+///   closes the connection once they pass `queuedReplyBytesPerConnection`.
+final class RequestBatcher: ChannelDuplexHandler {
+    typealias InboundIn = DecodedFrame
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let id: ConnectionID
+    private let stateLoop: StateLoop
+    private let sessionlessTimeoutMillis: Int64
+    private let maxQueuedReplyBytes: Int
+    private let figures: NIOLockedValueBox<BackpressureFigures>
+    private let logger: Logger
+    private var batch: [InboundEvent] = []
+    private var sessionlessTimer: Scheduled<Void>?
+    private var failing = false
+
+    private var throttled = false
+    private var unwritable = false
+    /// A `read()` held back while paused.
+    private var readPending = false
+    /// Reply bytes handed to the channel and not yet written to the socket.
+    private(set) var queuedReplyBytes = 0
+
+    private var paused: Bool { throttled || unwritable }
+
+    init(id: ConnectionID, stateLoop: StateLoop, sessionlessTimeoutMillis: Int64, maxQueuedReplyBytes: Int,
+         figures: NIOLockedValueBox<BackpressureFigures>, logger: Logger) {
+        self.id = id
+        self.stateLoop = stateLoop
+        self.sessionlessTimeoutMillis = sessionlessTimeoutMillis
+        self.maxQueuedReplyBytes = maxQueuedReplyBytes
+        self.figures = figures
+        self.logger = logger
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        let address = ClientAddress(context.channel.remoteAddress)
+        stateLoop.opened(id, channel: context.channel, address: address)
+        if sessionlessTimeoutMillis > 0 {
+            let channel = context.channel
+            let logger = self.logger
+            let id = self.id
+            sessionlessTimer = context.eventLoop.scheduleTask(in: .milliseconds(sessionlessTimeoutMillis)) {
+                logger.info("closing connection \(id) from \(address.display): no ConnectRequest within sessionlessCnxnTimeout")
+                channel.close(promise: nil)
+            }
+        }
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        sessionlessTimer?.cancel()
+        if paused { figures.withLockedValue { $0.pausedConnections -= 1 } }
+        throttled = false
+        unwritable = false
+        stateLoop.closed(id)
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .connect(let request):
+            sessionlessTimer?.cancel()
+            sessionlessTimer = nil
+            batch.append(.connect(request))
+        case .request(let xid, let opCode, let body):
+            batch.append(.request(xid: xid, opCode: opCode, body: body, receivedNanos: NIODeadline.now().uptimeNanoseconds))
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        handOff()
+        context.fireChannelReadComplete()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let gate = event as? ReadGate, case .throttled(let on) = gate {
+            setPaused(context: context) { $0.throttled = on }
+            return
+        }
+        // The client shut its sending side: the connection is over.
+        if let event = event as? ChannelEvent, event == .inputClosed {
+            handOff()
+            context.close(promise: nil)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        let writable = context.channel.isWritable
+        setPaused(context: context) { $0.unwritable = !writable }
+        context.fireChannelWritabilityChanged()
+    }
+
+    /// A bad frame: requests decoded before it are still answered.
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        guard !failing else { return }
+        failing = true
+        logger.warning("closing connection \(id) from \(ClientAddress(context.channel.remoteAddress).display): \(error)")
+        handOff()
+        context.close(promise: nil)
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if paused {
+            readPending = true
+        } else {
+            context.read()
+        }
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let bytes = unwrapOutboundIn(data).readableBytes
+        queuedReplyBytes += bytes
+        if maxQueuedReplyBytes > 0, queuedReplyBytes > maxQueuedReplyBytes, !failing {
+            failing = true
+            logger.warning("closing connection \(id) from \(ClientAddress(context.channel.remoteAddress).display): \(queuedReplyBytes) reply bytes queued and unread, over swiftzk.maxQueuedReplyBytes=\(maxQueuedReplyBytes)")
+            figures.withLockedValue { $0.closedForUnreadReplies += 1 }
+            queuedReplyBytes -= bytes
+            promise?.fail(ChannelError.ioOnClosedChannel)
+            context.close(promise: nil)
+            return
+        }
+        let written = promise ?? context.eventLoop.makePromise()
+        written.futureResult.assumeIsolated().whenComplete { [self] _ in queuedReplyBytes -= bytes }
+        context.write(data, promise: written)
+    }
+
+    private func handOff() {
+        guard !batch.isEmpty else { return }
+        stateLoop.handle(id, batch)
+        batch.removeAll(keepingCapacity: true)
+    }
+
+    private func setPaused(context: ChannelHandlerContext, _ change: (RequestBatcher) -> Void) {
+        let was = paused
+        change(self)
+        guard was != paused else { return }
+        figures.withLockedValue { $0.pausedConnections += paused ? 1 : -1 }
+        if !paused, readPending {
+            readPending = false
+            context.read()
+        }
+    }
+}

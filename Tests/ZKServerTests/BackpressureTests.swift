@@ -1,0 +1,190 @@
+import Foundation
+import NIOCore
+import NIOEmbedded
+import NIOPosix
+import Testing
+@testable import ZKServer
+import ZKProtocol
+import ZKServerCore
+
+@Suite struct RequestThrottleTests {
+    static func limits(perConnection: Int = 0, global: Int = 0, logQueue: Int = 0) -> Limits {
+        var limits = Limits()
+        limits.outstandingRequestsPerConnection = perConnection
+        limits.globalOutstandingRequests = global
+        limits.logQueueTransactions = logQueue
+        return limits
+    }
+
+    @Test func aConnectionPausesAtItsLimit() {
+        var throttle = RequestThrottle(Self.limits(perConnection: 10))
+        #expect(throttle.opened(1) == [])
+        #expect(throttle.received(1, count: 9) == [])
+        #expect(throttle.received(1, count: 1) == [.init(id: 1, paused: true)])
+        #expect(throttle.received(1, count: 1) == [])
+        #expect(throttle.outstanding[1] == 11)
+    }
+
+    @Test func hysteresisKeepsAConnectionPausedUntilHalfItsLimit() {
+        var throttle = RequestThrottle(Self.limits(perConnection: 10))
+        _ = throttle.opened(1)
+        _ = throttle.received(1, count: 12)
+        #expect(throttle.paused == [1])
+        var changes: [RequestThrottle.Change] = []
+        for _ in 0..<6 { changes += throttle.answered(1) }  // 12 → 6
+        #expect(changes.isEmpty)
+        #expect(throttle.answered(1) == [.init(id: 1, paused: false)])  // 5 = half
+        #expect(throttle.total == 5)
+    }
+
+    @Test func theGlobalLimitPausesEveryConnectionAndNewOnes() {
+        var throttle = RequestThrottle(Self.limits(global: 4))
+        _ = throttle.opened(1)
+        _ = throttle.opened(2)
+        _ = throttle.received(1, count: 3)
+        #expect(throttle.received(2, count: 1) == [.init(id: 1, paused: true), .init(id: 2, paused: true)])
+        #expect(throttle.opened(3) == [.init(id: 3, paused: true)])
+        _ = throttle.answered(1)
+        #expect(throttle.answered(1) == [.init(id: 1, paused: false), .init(id: 2, paused: false), .init(id: 3, paused: false)])
+    }
+
+    @Test func closingAConnectionDropsItsOutstandingRequests() {
+        var throttle = RequestThrottle(Self.limits(global: 4))
+        _ = throttle.opened(1)
+        _ = throttle.opened(2)
+        _ = throttle.received(1, count: 4)
+        #expect(throttle.paused == [1, 2])
+        #expect(throttle.closed(1) == [.init(id: 2, paused: false)])
+        #expect(throttle.total == 0)
+    }
+
+    @Test func theLogQueuePausesEveryConnectionUntilItDrains() {
+        var throttle = RequestThrottle(Self.limits(logQueue: 100))
+        _ = throttle.opened(1)
+        #expect(throttle.logQueue(depth: 99) == [])
+        #expect(throttle.logQueue(depth: 100) == [.init(id: 1, paused: true)])
+        #expect(throttle.logQueue(depth: 51) == [])
+        #expect(throttle.logQueue(depth: 50) == [.init(id: 1, paused: false)])
+    }
+
+    @Test func aWatchNotificationIsNotAnAnswer() {
+        // answered() without an outstanding request changes nothing.
+        var throttle = RequestThrottle(Self.limits(perConnection: 1))
+        _ = throttle.opened(1)
+        #expect(throttle.answered(1) == [])
+        #expect(throttle.total == 0)
+    }
+}
+
+@Suite struct BackpressureTests {
+    @Test func aConnectionOverItsOutstandingLimitStopsReadingUntilAnswered() throws {
+        var limits = Limits()
+        limits.outstandingRequestsPerConnection = 2
+        let fixture = try PipelineFixture(limits: limits)
+        try fixture.send(Frames.connect())
+        // The state loop runs on the same embedded loop: requests are answered
+        // as soon as the loop runs, so the throttle opens again at once.
+        try fixture.send(Frames.exists(xid: 1) + Frames.exists(xid: 2) + Frames.exists(xid: 3))
+        #expect(try fixture.replyHeaders().map(\.xid) == [1, 2, 3])
+        #expect(fixture.stateLoop.throttle.total == 0)
+        #expect(fixture.stateLoop.throttle.paused.isEmpty)
+        let before = fixture.reads.count
+        fixture.channel.read()
+        #expect(fixture.reads.count == before + 1)
+    }
+
+    @Test func aThrottledConnectionHoldsItsReadUntilResumed() throws {
+        let fixture = try PipelineFixture()
+        try fixture.send(Frames.connect())
+        let before = fixture.reads.count
+        fixture.channel.pipeline.fireUserInboundEventTriggered(ReadGate.throttled(true))
+        fixture.channel.read()
+        fixture.channel.read()
+        #expect(fixture.reads.count == before)
+        #expect(fixture.stateLoop.backpressure.withLockedValue { $0.pausedConnections } == 1)
+        fixture.channel.pipeline.fireUserInboundEventTriggered(ReadGate.throttled(false))
+        #expect(fixture.reads.count == before + 1)
+        #expect(fixture.stateLoop.backpressure.withLockedValue { $0.pausedConnections } == 0)
+    }
+
+    @Test func anUnwritableConnectionIsNotRead() throws {
+        let fixture = try PipelineFixture()
+        try fixture.send(Frames.connect())
+        let before = fixture.reads.count
+        // A socket channel turns unwritable past its high-water mark of
+        // unwritten bytes; an embedded one is told.
+        fixture.channel.isWritable = false
+        fixture.channel.pipeline.fireChannelWritabilityChanged()
+        fixture.channel.read()
+        #expect(fixture.reads.count == before)
+        #expect(fixture.stateLoop.backpressure.withLockedValue { $0.pausedConnections } == 1)
+        fixture.channel.isWritable = true
+        fixture.channel.pipeline.fireChannelWritabilityChanged()
+        #expect(fixture.reads.count == before + 1)
+        #expect(fixture.stateLoop.backpressure.withLockedValue { $0.pausedConnections } == 0)
+    }
+
+    @Test func unreadRepliesPastTheLimitCloseTheConnection() throws {
+        var limits = Limits()
+        limits.queuedReplyBytesPerConnection = 100
+        let fixture = try PipelineFixture(limits: limits)
+        try fixture.send(Frames.connect())
+        _ = try fixture.written()
+        fixture.channel.write(ByteBuffer(repeating: 1, count: 60), promise: nil)
+        #expect(fixture.channel.isActive)
+        fixture.channel.write(ByteBuffer(repeating: 1, count: 60), promise: nil)
+        fixture.channel.embeddedEventLoop.run()
+        #expect(!fixture.channel.isActive)
+        #expect(fixture.stateLoop.backpressure.withLockedValue { $0.closedForUnreadReplies } == 1)
+    }
+
+    @Test func writtenRepliesNoLongerCount() throws {
+        var limits = Limits()
+        limits.queuedReplyBytesPerConnection = 100
+        let fixture = try PipelineFixture(limits: limits)
+        try fixture.send(Frames.connect())
+        for _ in 0..<10 {
+            fixture.channel.writeAndFlush(ByteBuffer(repeating: 1, count: 60), promise: nil)
+        }
+        fixture.channel.embeddedEventLoop.run()
+        #expect(fixture.channel.isActive)
+    }
+}
+
+@Suite struct LimitsTextTests {
+    @Test func confShowsEveryLimit() {
+        let config = ServerConfig.embeddedDefault()
+        let text = ZooKeeperServer.confText(config)
+        for row in config.effectiveLimits.rows {
+            #expect(text.contains("\n\(row.key)=\(row.value)\n"), "\(row.key)")
+        }
+    }
+
+    @Test func mntrNamesAreSnakeCase() {
+        #expect(LimitsText.monitorName("swiftzk.maxQueuedReplyBytes") == "max_queued_reply_bytes")
+        #expect(LimitsText.monitorName("jute.maxbuffer") == "jute_maxbuffer")
+        #expect(LimitsText.monitorName("globalOutstandingLimit") == "global_outstanding_limit")
+        #expect(Set(LimitsText.monitorRows(Limits()).map(\.0)).count == Limits().rows.count)
+    }
+
+    @Test func mntrShowsLimitsAndFigures() throws {
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        defer { try? pool.syncShutdownGracefully() }
+        let fixture = try PipelineFixture(pool: pool)
+        try fixture.channel.writeInbound(ByteBuffer(string: "mntr"))
+        var text = ""
+        for _ in 0..<200 where text.isEmpty {
+            fixture.channel.embeddedEventLoop.run()
+            text = String(buffer: try fixture.written())
+            if text.isEmpty { usleep(10_000) }
+        }
+        for row in Limits().rows {
+            #expect(text.contains("zk_limit_\(LimitsText.monitorName(row.key))\t\(row.value)\n"), "\(row.key)")
+        }
+        for name in ["zk_requests_awaiting_reply", "zk_connections_paused_for_backpressure",
+                     "zk_connections_closed_for_unread_replies", "zk_log_queue_depth", "zk_open_file_descriptor_count"] {
+            #expect(text.contains("\(name)\t"), "\(name)")
+        }
+    }
+}
