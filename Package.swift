@@ -96,6 +96,7 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        .target(
             name: "ZKSimulation",
             dependencies: [
                 "ZKProtocol", "ZKDataTree", "ZKServerCore", "ZKStorage",
