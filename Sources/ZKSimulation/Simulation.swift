@@ -249,17 +249,17 @@ public final class Simulation {
                 enqueueToClient(id, .closed)
             case .log(let header, let body):
                 if header.zxid <= lastLoggedZxid {
-                    report(.zxidReused, "zxid \(hex(header.zxid)) logged after \(hex(lastLoggedZxid)) (\(header.type)); log epoch \(core.logEpoch)")
+                    report(.zxidReused, "zxid \(hex(header.zxid)) logged after \(hex(lastLoggedZxid)) (\(header.type)); log epoch \(core.logGeneration)")
                 }
                 lastLoggedZxid = max(lastLoggedZxid, header.zxid)
                 if header.type == .closeSession {
-                    closeLogged[header.clientId] = (header.zxid, core.logEpoch)
-                } else if header.type != .error, let close = closeLogged[header.clientId], close.epoch == core.logEpoch,
+                    closeLogged[header.clientId] = (header.zxid, core.logGeneration)
+                } else if header.type != .error, let close = closeLogged[header.clientId], close.epoch == core.logGeneration,
                           header.clientId != 0 {
                     report(.writeAfterClose, "\(header.type) of session \(hex(header.clientId)) logged at \(hex(header.zxid)), after its closeSession at \(hex(close.zxid))")
                 }
                 trace("log \(hex(header.zxid)) \(header.type) session \(hex(header.clientId))")
-                log.append(header, body, epoch: core.logEpoch)
+                log.append(header, body, epoch: core.logGeneration)
             case .warn:
                 break
             }
