@@ -238,7 +238,10 @@ final class StateLoop: @unchecked Sendable {
                     carryOut(action)
                 }
             }
-            if let log, let last = logBatch.last {
+            if let log, let first = logBatch.first, let last = logBatch.last {
+                // With nothing queued, the depth counts from this batch (the
+                // first after start-up starts past the recovered zxids).
+                if lastLoggedZxid == lastDurableZxid { lastDurableZxid = first.0.zxid - 1 }
                 log.append(logBatch, epoch: core.logEpoch)
                 logBatch.removeAll(keepingCapacity: true)
                 lastLoggedZxid = last.0.zxid

@@ -285,4 +285,38 @@ final class StalledSocket: ChannelOutboundHandler {
         #expect(!fixture.channel.isActive)
         #expect(fixture.stateLoop.backpressure.withLockedValue { $0.closedForUnreadReplies } == 1)
     }
+
+    @Test func aDeepLogQueueStopsReadingUntilTheLogCatchesUp() throws {
+        var limits = Limits()
+        limits.logQueueTransactions = 4
+        let log = SlowDisk()
+        let fixture = try PipelineFixture(limits: limits, log: log)
+        var burst = Frames.connect()  // createSession is a transaction too
+        for (xid, name) in [(Int32(1), "/a"), (2, "/b"), (3, "/c")] {
+            burst = burst + Frames.request(xid: xid, .create(CreateRequest(path: JuteBytes(name), data: [], acl: ACL.openACLUnsafe, flags: 0)))
+        }
+        try fixture.send(burst)
+        #expect(fixture.stateLoop.throttle.logDepth == 4)
+        #expect(fixture.stateLoop.throttle.paused == [1])
+        let reads = fixture.reads.count
+        fixture.channel.read()
+        #expect(fixture.reads.count == reads)
+
+        fixture.stateLoop.durable(upTo: try #require(log.zxids.last))
+        fixture.channel.embeddedEventLoop.run()
+        #expect(fixture.stateLoop.throttle.logDepth == 0)
+        #expect(fixture.stateLoop.throttle.paused.isEmpty)
+        #expect(fixture.reads.count == reads + 1)
+        #expect(try fixture.replyHeaders().map(\.xid) == [1, 2, 3])
+    }
+}
+
+/// A transaction log whose disk has not synced yet: it keeps what it is
+/// given until the test reports it durable (StateLoop.durable).
+final class SlowDisk: TransactionLogSink, @unchecked Sendable {
+    private(set) var zxids: [Int64] = []
+
+    func append(_ entries: [(TxnHeader, TxnBody)], epoch: Int) {
+        zxids += entries.map(\.0.zxid)
+    }
 }
