@@ -1,4 +1,6 @@
+import Foundation
 import NIOCore
+import NIOPosix
 import NIOEmbedded
 import NIOTestUtils
 import Testing
@@ -101,6 +103,38 @@ import ZKServerCore
         let text = String(buffer: try fixture.written())
         #expect(text.contains("0x1234"), "\(text)")
         #expect(!fixture.channel.isActive)
+    }
+
+    @Test func anArgumentMayArriveInPiecesWithinTheWait() throws {
+        let fixture = try PipelineFixture { $0.adminActionsEnabled = true }
+        try fixture.send(ByteBuffer(string: "clip 10."))
+        try fixture.send(ByteBuffer(string: "1.2.3\n"))
+        let text = String(buffer: try fixture.written())
+        #expect(text.contains("10.1.2.3"), "\(text)")
+        #expect(!fixture.channel.isActive)
+    }
+
+    @Test func anOverlongArgumentClosesUnanswered() throws {
+        let fixture = try PipelineFixture { $0.adminActionsEnabled = true }
+        try fixture.send(ByteBuffer(string: "expi " + String(repeating: "0", count: 300)))
+        #expect(try fixture.written().readableBytes == 0)
+        #expect(!fixture.channel.isActive)
+    }
+
+    @Test func dirsReadsTheDiskOffTheEventLoop() throws {
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        defer { try? pool.syncShutdownGracefully() }
+        let fixture = try PipelineFixture(settings: { $0.dataDir = "/tmp"; $0.dataLogDir = "/tmp" }, pool: pool)
+        try fixture.channel.writeInbound(ByteBuffer(string: "dirs"))
+        var text = ""
+        for _ in 0..<200 where text.isEmpty {
+            fixture.channel.embeddedEventLoop.run()
+            text = String(buffer: try fixture.written())
+            if text.isEmpty { usleep(10_000) }
+        }
+        #expect(text.hasPrefix("datadir_size: "), "\(text)")
+        #expect(text.contains("logdir_size: "), "\(text)")
     }
 
     @Test func anIncompleteWordNeverOutlivesTheSessionlessTimer() throws {
