@@ -174,7 +174,10 @@ import ZKServerCore
 }
 
 @Suite struct RequestBatcherTests {
-    @Test func requestsBeforeABadFrameAreAnsweredThenTheConnectionCloses() throws {
+    /// The requests decoded before a bad frame reach the core, and the
+    /// connection closes. (On a real socket the close usually overtakes
+    /// their replies, as with Apache 3.8 and as before the handlers split.)
+    @Test func requestsBeforeABadFrameReachTheCoreThenTheConnectionCloses() throws {
         let fixture = try PipelineFixture()
         var bad = ByteBuffer()
         bad.writeInteger(Int32(-1))
