@@ -404,9 +404,11 @@ private final class Outlet {
     /// Reply bytes handed to the channel and not yet written.
     let backlog: NIOLockedValueBox<Int>
     /// Events waiting for the reply backlog to drain, from `heldStart` on.
-    /// At most the connection's outstanding limit plus one read burst:
-    /// the connection is not read while they count against that limit.
-    private(set) var held: [InboundEvent] = []
+    /// At most `outstandingRequestsPerConnection` plus one read burst: the
+    /// connection is not read while they count against that limit. (With
+    /// that limit off, the channel's write high-water mark (64 KiB, at most
+    /// the reply budget) stops the reading instead.)
+    private var held: [InboundEvent] = []
     private var heldStart = 0
     /// Replies not yet handed to the channel (valid while `isDirty`).
     var pending = ByteBuffer()
