@@ -114,9 +114,10 @@ final class FourLetterWordHandler: ChannelInboundHandler, RemovableChannelHandle
         context.fireChannelInactive()
     }
 
-    /// Keeps a word's pending bytes, up to the longest argument.
+    /// Keeps a word's pending bytes: at most one more than the longest
+    /// argument (which also covers stmk's 8-byte mask).
     private func take(_ bytes: inout ByteBuffer) {
-        let room = Self.maxArgumentBytes + 9 - inbound.readableBytes
+        let room = Self.maxArgumentBytes + 1 - inbound.readableBytes
         if room > 0, let slice = bytes.readSlice(length: min(room, bytes.readableBytes)) {
             var slice = slice
             inbound.writeBuffer(&slice)

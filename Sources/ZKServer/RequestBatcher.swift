@@ -48,8 +48,10 @@ final class RequestBatcher: ChannelDuplexHandler {
     private var unwritable = false
     /// A `read()` held back while paused.
     private var readPending = false
-    /// Reply bytes handed to the channel and not yet written to the socket.
-    private(set) var queuedReplyBytes = 0
+    /// Reply bytes handed to the channel and not yet written to the socket;
+    /// the state loop reads it to hold back a connection's requests.
+    private let backlog = NIOLockedValueBox(0)
+    private var queuedReplyBytes = 0
 
     private var paused: Bool { throttled || unwritable }
 
@@ -65,7 +67,7 @@ final class RequestBatcher: ChannelDuplexHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         let address = ClientAddress(context.channel.remoteAddress)
-        stateLoop.opened(id, channel: context.channel, address: address)
+        stateLoop.opened(id, channel: context.channel, address: address, backlog: backlog)
         if sessionlessTimeoutMillis > 0 {
             let channel = context.channel
             let logger = self.logger
@@ -142,17 +144,26 @@ final class RequestBatcher: ChannelDuplexHandler {
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let bytes = unwrapOutboundIn(data).readableBytes
         queuedReplyBytes += bytes
+        backlog.withLockedValue { $0 = queuedReplyBytes }
         if maxQueuedReplyBytes > 0, queuedReplyBytes > maxQueuedReplyBytes, !failing {
             failing = true
             logger.warning("closing connection \(id) from \(ClientAddress(context.channel.remoteAddress).display): \(queuedReplyBytes) reply bytes queued and unread, over swiftzk.maxQueuedReplyBytes=\(maxQueuedReplyBytes)")
             figures.withLockedValue { $0.closedForUnreadReplies += 1 }
             queuedReplyBytes -= bytes
+            backlog.withLockedValue { $0 = queuedReplyBytes }
             promise?.fail(ChannelError.ioOnClosedChannel)
             context.close(promise: nil)
             return
         }
         let written = promise ?? context.eventLoop.makePromise()
-        written.futureResult.assumeIsolated().whenComplete { [self] _ in queuedReplyBytes -= bytes }
+        written.futureResult.assumeIsolated().whenComplete { [self] _ in
+            let before = queuedReplyBytes
+            queuedReplyBytes -= bytes
+            backlog.withLockedValue { $0 = queuedReplyBytes }
+            // The state loop may hold requests until the backlog halves.
+            let resumeBelow = stateLoop.replyBudget / 2
+            if before >= resumeBelow, queuedReplyBytes < resumeBelow { stateLoop.backlogDrained(id) }
+        }
         context.write(data, promise: written)
     }
 

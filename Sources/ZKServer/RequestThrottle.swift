@@ -1,10 +1,12 @@
 import ZKServerCore
 
 /// Which connections may be read from: Apache's RequestThrottler, plus a
-/// per-connection bound and the log queue. Counts requests handed to the
-/// state loop and not yet answered (a reply, not a watch notification),
-/// per connection and in total, and the transactions the log thread holds
-/// that are not durable yet.
+/// per-connection bound and the log queue. Counts, per connection, the
+/// requests handed to the state loop and not yet answered (a reply, not a
+/// watch notification), held ones included; in total, the requests given
+/// to the core and not yet answered (held ones excluded, so a client that
+/// does not read its replies cannot stop the others); and the transactions
+/// the log thread holds that are not durable yet.
 ///
 /// Each bound stops reading at its limit and resumes at half of it, so a
 /// connection near the limit does not flap. A limit of 0 turns its bound
@@ -23,7 +25,9 @@ struct RequestThrottle {
 
     /// Requests awaiting a reply, by open connection.
     private(set) var outstanding: [ConnectionID: Int] = [:]
-    /// Requests awaiting a reply on all connections.
+    /// Requests given to the core and awaiting a reply, by open connection.
+    private var inCore: [ConnectionID: Int] = [:]
+    /// Requests given to the core and awaiting a reply, on all connections.
     private(set) var total = 0
     /// Transactions handed to the log thread and not yet durable.
     private(set) var logDepth = 0
@@ -45,20 +49,29 @@ struct RequestThrottle {
 
     mutating func opened(_ id: ConnectionID) -> [Change] {
         outstanding[id] = 0
+        inCore[id] = 0
         return settle(id)
     }
 
     mutating func closed(_ id: ConnectionID) -> [Change] {
-        total -= outstanding.removeValue(forKey: id) ?? 0
+        outstanding[id] = nil
+        total -= inCore.removeValue(forKey: id) ?? 0
         overOwnLimit.remove(id)
         paused.remove(id)
         return settleGlobal()
     }
 
-    /// `count` requests from `id` went to the core.
+    /// `count` requests from `id` reached the state loop (held or not).
     mutating func received(_ id: ConnectionID, count: Int) -> [Change] {
         guard count > 0, let now = outstanding[id] else { return [] }
         outstanding[id] = now + count
+        return settle(id)
+    }
+
+    /// `count` requests of `id` went to the core.
+    mutating func admitted(_ id: ConnectionID, count: Int) -> [Change] {
+        guard count > 0, let now = inCore[id] else { return [] }
+        inCore[id] = now + count
         total += count
         return settle(id)
     }
@@ -67,7 +80,10 @@ struct RequestThrottle {
     mutating func answered(_ id: ConnectionID) -> [Change] {
         guard let now = outstanding[id], now > 0 else { return [] }
         outstanding[id] = now - 1
-        total -= 1
+        if let core = inCore[id], core > 0 {
+            inCore[id] = core - 1
+            total -= 1
+        }
         return settle(id)
     }
 

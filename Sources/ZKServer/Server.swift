@@ -103,6 +103,7 @@ public final class ZooKeeperServer: Sendable {
     @discardableResult
     public func start() async throws -> SocketAddress {
         let clock = ServerClock()
+        blockingPool.start()
         var coreConfig = Self.coreConfig(config)
         try Self.applySASL(config, to: &coreConfig)
         let (directory, state) = try Persistence.recover(config, logger: logger)
@@ -143,7 +144,6 @@ public final class ZooKeeperServer: Sendable {
         // Expiry is checked often enough that a session outlives its timeout
         // by at most a few tens of milliseconds.
         stateLoop.startTicking(every: .milliseconds(25))
-        blockingPool.start()
         let limits = config.effectiveLimits
         let settings = ConnectionSettings(
             maxBufferBytes: limits.maxFrameBytes, maxQueuedReplyBytes: limits.queuedReplyBytesPerConnection,

@@ -32,6 +32,13 @@ final class StateLoop: @unchecked Sendable {
     private var lastDurableZxid: Int64 = 0
     /// Counted by the connections' batchers, shown by `mntr`.
     let backpressure = NIOLockedValueBox(BackpressureFigures())
+    /// Reply bytes a connection may have encoded and unwritten before its
+    /// further requests are held: a quarter of
+    /// `queuedReplyBytesPerConnection`, at least 64 KiB (8 MiB when that
+    /// limit is off).
+    let replyBudget: Int
+    /// `queuedReplyBytesPerConnection` (0: no limit).
+    private let maxQueuedReplyBytes: Int
 
     init(eventLoop: EventLoop, core: ServerCore, clock: ServerClock, log: TransactionLogSink?, logger: Logger) {
         self.eventLoop = eventLoop
@@ -40,6 +47,9 @@ final class StateLoop: @unchecked Sendable {
         self.clock = clock
         self.logger = logger
         throttle = RequestThrottle(core.config.limits)
+        let limit = core.config.limits.queuedReplyBytesPerConnection
+        replyBudget = limit > 0 ? max(64 * 1024, limit / 4) : 8 * 1024 * 1024
+        maxQueuedReplyBytes = limit
     }
 
     /// Tells each connection in `changes` to stop or resume reading.
@@ -58,9 +68,11 @@ final class StateLoop: @unchecked Sendable {
         }
     }
 
-    func opened(_ id: ConnectionID, channel: Channel, address: ClientAddress) {
+    /// `backlog` counts the reply bytes handed to `channel` and not yet
+    /// written (kept by its RequestBatcher).
+    func opened(_ id: ConnectionID, channel: Channel, address: ClientAddress, backlog: NIOLockedValueBox<Int>) {
         eventLoop.execute { [self] in
-            outlets[id] = Outlet(channel)
+            outlets[id] = Outlet(channel, backlog: backlog)
             applyThrottle(throttle.opened(id))
             var actions: [CoreAction] = []
             core.connectionOpened(id, address: address, now: clock.now(), actions: &actions)
@@ -77,26 +89,61 @@ final class StateLoop: @unchecked Sendable {
     }
 
     /// A batch of inbound events from one connection's read burst.
+    ///
+    /// While the connection's replies not yet written to its socket pass
+    /// `replyBudget`, its events wait here in arrival order (held), and are
+    /// run once the batcher reports the backlog drained (`backlogDrained`).
+    /// So a client that does not read its socket stops the server from
+    /// producing more replies for it; it stops being read once its held
+    /// and unanswered requests reach its outstanding limit.
     func handle(_ id: ConnectionID, _ events: [InboundEvent]) {
         eventLoop.execute { [self] in
-            var actions: [CoreAction] = []
-            let now = clock.now()
-            var requests = 0
-            for event in events {
-                switch event {
-                case .connect(let request):
-                    core.connect(id, request, now: now, actions: &actions)
-                case .request(let xid, let opCode, let body, let receivedNanos):
-                    requests += 1
-                    if case .failure(let error) = body {
-                        logger.info("connection \(id): undecodable request xid \(xid): \(error)")
-                    }
-                    core.request(id, xid: xid, opCode: opCode, body: body, receivedNanos: receivedNanos, now: now, actions: &actions)
-                }
+            guard let outlet = outlets[id] else { return }
+            let requests = events.reduce(0) { count, event in
+                if case .request = event { return count + 1 }
+                return count
             }
             applyThrottle(throttle.received(id, count: requests))
-            perform(actions)
+            outlet.hold(events)
+            run(outlet, id)
         }
+    }
+
+    /// The batcher's backlog of unwritten replies for `id` fell below half
+    /// the budget: run what was held.
+    func backlogDrained(_ id: ConnectionID) {
+        eventLoop.execute { [self] in
+            guard let outlet = outlets[id], outlet.hasHeld else { return }
+            run(outlet, id)
+        }
+    }
+
+    /// Runs `outlet`'s held events through the core while its reply backlog
+    /// is under budget.
+    private func run(_ outlet: Outlet, _ id: ConnectionID) {
+        var actions: [CoreAction] = []
+        var deferred: [CoreAction] = []
+        let now = clock.now()
+        while let event = outlet.nextHeld(budget: replyBudget) {
+            switch event {
+            case .connect(let request):
+                core.connect(id, request, now: now, actions: &actions)
+            case .request(let xid, let opCode, let body, let receivedNanos):
+                throttleChanges += throttle.admitted(id, count: 1)
+                if case .failure(let error) = body {
+                    logger.info("connection \(id): undecodable request xid \(xid): \(error)")
+                }
+                core.request(id, xid: xid, opCode: opCode, body: body, receivedNanos: receivedNanos, now: now, actions: &actions)
+            }
+            // Replies are encoded at once, so the budget sees them; the log
+            // gets the step's transactions together, as before.
+            for action in actions {
+                if case .log = action { deferred.append(action) } else { carryOut(action) }
+            }
+            actions.removeAll(keepingCapacity: true)
+            if outlets[id] == nil { break }  // closed by the core
+        }
+        perform(deferred)
     }
 
     /// Hands a point-in-time copy of the tree and the sessions (id →
@@ -182,7 +229,7 @@ final class StateLoop: @unchecked Sendable {
     /// thread costs a task hop, and a flush another.
     private func perform(_ first: [CoreAction]) {
         var actions = first
-        while !actions.isEmpty {
+        repeat {
             var loggedInMemory: Int64?
             for action in actions {
                 if case .log(let header, let body) = action {
@@ -191,7 +238,10 @@ final class StateLoop: @unchecked Sendable {
                     carryOut(action)
                 }
             }
-            if let log, let last = logBatch.last {
+            if let log, let first = logBatch.first, let last = logBatch.last {
+                // With nothing queued, the depth counts from this batch (the
+                // first after start-up starts past the recovered zxids).
+                if lastLoggedZxid == lastDurableZxid { lastDurableZxid = first.0.zxid - 1 }
                 log.append(logBatch, generation: core.logGeneration)
                 logBatch.removeAll(keepingCapacity: true)
                 lastLoggedZxid = last.0.zxid
@@ -206,7 +256,7 @@ final class StateLoop: @unchecked Sendable {
             if let zxid = loggedInMemory {
                 core.durable(upTo: zxid, now: clock.now(), actions: &actions)
             }
-        }
+        } while !actions.isEmpty
     }
 
     /// Transactions handed to the log thread and not durable yet.
@@ -254,6 +304,17 @@ final class StateLoop: @unchecked Sendable {
                     dirty.append(outlet)
                 }
                 Self.encode(outbound, into: &outlet.pending)
+                // Replies the core released together (reads queued behind a
+                // write, say) can pass the limit before any reaches the
+                // channel: the connection closes here, before they pile up.
+                let unwritten = outlet.pending.readableBytes + outlet.backlog.withLockedValue { $0 }
+                if maxQueuedReplyBytes > 0, unwritten > maxQueuedReplyBytes {
+                    outlets[id] = nil
+                    outlet.drop()
+                    logger.warning("closing connection \(id) from \(ClientAddress(outlet.channel.remoteAddress).display): \(unwritten) reply bytes queued and unread, over swiftzk.maxQueuedReplyBytes=\(maxQueuedReplyBytes)")
+                    backpressure.withLockedValue { $0.closedForUnreadReplies += 1 }
+                    outlet.channel.close(promise: nil)
+                }
             case .close(let id, let reason):
                 guard let outlet = outlets.removeValue(forKey: id) else { return }
                 logger.info("closing connection \(id): \(reason)")
@@ -340,17 +401,56 @@ protocol TransactionLogSink: Sendable {
 /// replies encoded for it since the last hand-off.
 private final class Outlet {
     let channel: Channel
+    /// Reply bytes handed to the channel and not yet written.
+    let backlog: NIOLockedValueBox<Int>
+    /// Events waiting for the reply backlog to drain, from `heldStart` on.
+    /// At most `outstandingRequestsPerConnection` plus one read burst: the
+    /// connection is not read while they count against that limit. (With
+    /// that limit off, the channel's write high-water mark (64 KiB, at most
+    /// the reply budget) stops the reading instead.)
+    private var held: [InboundEvent] = []
+    private var heldStart = 0
     /// Replies not yet handed to the channel (valid while `isDirty`).
     var pending = ByteBuffer()
     private(set) var isDirty = false
     /// The size of the last hand-off, to size the next buffer.
     private var lastBytes = 256
 
-    init(_ channel: Channel) { self.channel = channel }
+    init(_ channel: Channel, backlog: NIOLockedValueBox<Int>) {
+        self.channel = channel
+        self.backlog = backlog
+    }
+
+    var hasHeld: Bool { heldStart < held.count }
+
+    func hold(_ events: [InboundEvent]) { held.append(contentsOf: events) }
+
+    /// The next held event, unless the replies not yet written pass `budget`.
+    func nextHeld(budget: Int) -> InboundEvent? {
+        guard hasHeld else { return nil }
+        let unwritten = (isDirty ? pending.readableBytes : 0) + backlog.withLockedValue { $0 }
+        guard unwritten < budget else { return nil }
+        let event = held[heldStart]
+        heldStart += 1
+        if heldStart == held.count {
+            held.removeAll(keepingCapacity: true)
+            heldStart = 0
+        } else if heldStart >= 1024, heldStart * 2 >= held.count {
+            held.removeFirst(heldStart)
+            heldStart = 0
+        }
+        return event
+    }
 
     func start() {
         pending = channel.allocator.buffer(capacity: lastBytes)
         isDirty = true
+    }
+
+    /// Forgets the pending replies (the connection is closing).
+    func drop() {
+        pending = ByteBuffer()
+        isDirty = false
     }
 
     /// The pending replies; the outlet is clean afterwards.

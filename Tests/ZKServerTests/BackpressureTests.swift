@@ -34,7 +34,7 @@ import ZKServerCore
         for _ in 0..<6 { changes += throttle.answered(1) }  // 12 → 6
         #expect(changes.isEmpty)
         #expect(throttle.answered(1) == [.init(id: 1, paused: false)])  // 5 = half
-        #expect(throttle.total == 5)
+        #expect(throttle.outstanding[1] == 5)
     }
 
     @Test func theGlobalLimitPausesEveryConnectionAndNewOnes() {
@@ -42,7 +42,9 @@ import ZKServerCore
         _ = throttle.opened(1)
         _ = throttle.opened(2)
         _ = throttle.received(1, count: 3)
-        #expect(throttle.received(2, count: 1) == [.init(id: 1, paused: true), .init(id: 2, paused: true)])
+        _ = throttle.received(2, count: 1)
+        #expect(throttle.admitted(1, count: 3) == [])
+        #expect(throttle.admitted(2, count: 1) == [.init(id: 1, paused: true), .init(id: 2, paused: true)])
         #expect(throttle.opened(3) == [.init(id: 3, paused: true)])
         _ = throttle.answered(1)
         #expect(throttle.answered(1) == [.init(id: 1, paused: false), .init(id: 2, paused: false), .init(id: 3, paused: false)])
@@ -53,6 +55,7 @@ import ZKServerCore
         _ = throttle.opened(1)
         _ = throttle.opened(2)
         _ = throttle.received(1, count: 4)
+        _ = throttle.admitted(1, count: 4)
         #expect(throttle.paused == [1, 2])
         #expect(throttle.closed(1) == [.init(id: 2, paused: false)])
         #expect(throttle.total == 0)
@@ -65,6 +68,15 @@ import ZKServerCore
         #expect(throttle.logQueue(depth: 100) == [.init(id: 1, paused: true)])
         #expect(throttle.logQueue(depth: 51) == [])
         #expect(throttle.logQueue(depth: 50) == [.init(id: 1, paused: false)])
+    }
+
+    @Test func heldRequestsCountForTheirConnectionOnly() {
+        var throttle = RequestThrottle(Self.limits(perConnection: 3, global: 3))
+        _ = throttle.opened(1)
+        _ = throttle.opened(2)
+        #expect(throttle.received(1, count: 3) == [.init(id: 1, paused: true)])
+        #expect(throttle.total == 0)
+        #expect(throttle.paused == [1])
     }
 
     @Test func aWatchNotificationIsNotAnAnswer() {
@@ -186,5 +198,125 @@ import ZKServerCore
                      "zk_connections_closed_for_unread_replies", "zk_log_queue_depth", "zk_open_file_descriptor_count"] {
             #expect(text.contains("\(name)\t"), "\(name)")
         }
+    }
+}
+
+/// A socket whose peer does not read: writes stay queued (with their
+/// promises) until `release`.
+final class StalledSocket: ChannelOutboundHandler {
+    typealias OutboundIn = ByteBuffer
+    private var queued: [(NIOAny, EventLoopPromise<Void>?)] = []
+    private var context: ChannelHandlerContext?
+
+    var queuedBytes: Int { queued.reduce(0) { $0 + unwrapOutboundIn($1.0).readableBytes } }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        queued.append((data, promise))
+    }
+
+    func flush(context: ChannelHandlerContext) {}
+
+    /// The peer reads everything queued.
+    func release() {
+        guard let context else { return }
+        let all = queued
+        queued = []
+        for (data, promise) in all { context.write(data, promise: promise) }
+        context.flush()
+    }
+}
+
+@Suite struct HeldRequestTests {
+    @Test func aClientThatDoesNotReadHasItsRequestsHeldAndStopsBeingRead() throws {
+        var limits = Limits()
+        limits.queuedReplyBytesPerConnection = 256 * 1024  // a reply budget of 64 KiB
+        limits.outstandingRequestsPerConnection = 5
+        let fixture = try PipelineFixture(limits: limits)
+        let create = ZKRequest.create(CreateRequest(path: "/big", data: JuteBytes([UInt8](repeating: 7, count: 50_000)),
+                                                    acl: ACL.openACLUnsafe, flags: 0))
+        try fixture.send(Frames.connect() + Frames.request(xid: 1, create))
+        #expect(try fixture.replyHeaders().map(\.err) == [.ok])
+
+        let socket = StalledSocket()
+        try fixture.channel.pipeline.syncOperations.addHandler(socket, position: .after(fixture.reads))
+        var burst = ByteBuffer()
+        for xid in Int32(2)...11 {
+            burst = burst + Frames.request(xid: xid, .getData(GetDataRequest(path: "/big", watch: false)))
+        }
+        try fixture.send(burst)
+        // Two 50 kB replies pass the 64 KiB budget: the other eight wait,
+        // and eight outstanding requests are over the limit of five.
+        #expect(socket.queuedBytes > 100_000 && socket.queuedBytes < 150_000)
+        #expect(fixture.stateLoop.throttle.outstanding[1] == 8)
+        #expect(fixture.stateLoop.throttle.paused == [1])
+        let reads = fixture.reads.count
+        fixture.channel.read()
+        #expect(fixture.reads.count == reads)
+
+        // The client reads: the held requests run, two by two.
+        var rounds = 0
+        while fixture.stateLoop.throttle.outstanding[1] ?? 0 > 0, rounds < 10 {
+            socket.release()
+            fixture.channel.embeddedEventLoop.run()
+            rounds += 1
+        }
+        socket.release()
+        #expect(try fixture.replyHeaders(skippingConnectResponse: false).map(\.xid) == Array(Int32(2)...11))
+        #expect(fixture.stateLoop.throttle.paused.isEmpty)
+        #expect(fixture.reads.count == reads + 1)  // the read held back went through
+        #expect(fixture.channel.isActive)
+    }
+
+    @Test func repliesReleasedTogetherPastTheLimitCloseTheConnection() throws {
+        var limits = Limits()
+        limits.queuedReplyBytesPerConnection = 256 * 1024
+        let fixture = try PipelineFixture(limits: limits)
+        // The reads wait in the core behind the session and the create, then
+        // come out together: ten 50 kB replies, over the 256 KiB limit.
+        let create = ZKRequest.create(CreateRequest(path: "/big", data: JuteBytes([UInt8](repeating: 7, count: 50_000)),
+                                                    acl: ACL.openACLUnsafe, flags: 0))
+        var burst = Frames.connect() + Frames.request(xid: 1, create)
+        for xid in Int32(2)...11 {
+            burst = burst + Frames.request(xid: xid, .getData(GetDataRequest(path: "/big", watch: false)))
+        }
+        try fixture.send(burst)
+        #expect(!fixture.channel.isActive)
+        #expect(fixture.stateLoop.backpressure.withLockedValue { $0.closedForUnreadReplies } == 1)
+    }
+
+    @Test func aDeepLogQueueStopsReadingUntilTheLogCatchesUp() throws {
+        var limits = Limits()
+        limits.logQueueTransactions = 4
+        let log = SlowDisk()
+        let fixture = try PipelineFixture(limits: limits, log: log)
+        var burst = Frames.connect()  // createSession is a transaction too
+        for (xid, name) in [(Int32(1), "/a"), (2, "/b"), (3, "/c")] {
+            burst = burst + Frames.request(xid: xid, .create(CreateRequest(path: JuteBytes(name), data: [], acl: ACL.openACLUnsafe, flags: 0)))
+        }
+        try fixture.send(burst)
+        #expect(fixture.stateLoop.throttle.logDepth == 4)
+        #expect(fixture.stateLoop.throttle.paused == [1])
+        let reads = fixture.reads.count
+        fixture.channel.read()
+        #expect(fixture.reads.count == reads)
+
+        fixture.stateLoop.durable(upTo: try #require(log.zxids.last))
+        fixture.channel.embeddedEventLoop.run()
+        #expect(fixture.stateLoop.throttle.logDepth == 0)
+        #expect(fixture.stateLoop.throttle.paused.isEmpty)
+        #expect(fixture.reads.count == reads + 1)
+        #expect(try fixture.replyHeaders().map(\.xid) == [1, 2, 3])
+    }
+}
+
+/// A transaction log whose disk has not synced yet: it keeps what it is
+/// given until the test reports it durable (StateLoop.durable).
+final class SlowDisk: TransactionLogSink, @unchecked Sendable {
+    private(set) var zxids: [Int64] = []
+
+    func append(_ entries: [(TxnHeader, TxnBody)], epoch: Int) {
+        zxids += entries.map(\.0.zxid)
     }
 }

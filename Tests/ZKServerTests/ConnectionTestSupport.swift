@@ -14,7 +14,7 @@ struct PipelineFixture {
     let reads: ReadCounter
 
     init(limits: Limits = Limits(), settings: (inout ConnectionSettings) -> Void = { _ in }, pool: NIOThreadPool? = nil,
-         id: ConnectionID = 1) throws {
+         log: TransactionLogSink? = nil, id: ConnectionID = 1) throws {
         let loop = EmbeddedEventLoop()
         channel = EmbeddedChannel(loop: loop)
         var coreConfig = CoreConfig()
@@ -22,7 +22,7 @@ struct PipelineFixture {
         let clock = ServerClock()
         let logger = Logger(label: "test")
         stateLoop = StateLoop(eventLoop: loop, core: ServerCore(config: coreConfig, now: clock.now()), clock: clock,
-                              log: nil, logger: logger)
+                              log: log, logger: logger)
         var connection = ConnectionSettings.forTests(pool: pool ?? NIOThreadPool(numberOfThreads: 1))
         connection.maxBufferBytes = limits.maxFrameBytes
         connection.maxQueuedReplyBytes = limits.queuedReplyBytesPerConnection
