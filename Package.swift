@@ -111,7 +111,7 @@ let package = Package(
         .testTarget(name: "ZKServerCoreTests", dependencies: ["ZKServerCore"]),
         .testTarget(name: "ZKStorageTests", dependencies: ["ZKStorage"]),
         .testTarget(name: "ZKServerTests", dependencies: ["ZKServer"]),
-        .testTarget(name: "ZKCLITests", dependencies: ["ZKCLI"]),
+        .testTarget(name: "ZKCLITests", dependencies: ["ZKCLI", "ZKDataTree"]),
         .testTarget(name: "ZKBenchTests", dependencies: ["ZKBench"]),
         .testTarget(
             name: "ZKClientTests",
