@@ -131,7 +131,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "ZKCLITests", dependencies: ["ZKCLI"]),
+        .testTarget(name: "ZKCLITests", dependencies: ["ZKCLI", "ZKDataTree"]),
         .testTarget(name: "ZKBenchTests", dependencies: ["ZKBench"]),
         .testTarget(name: "ZKSimulationTests", dependencies: ["ZKSimulation"]),
         .testTarget(

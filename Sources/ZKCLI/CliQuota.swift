@@ -45,32 +45,12 @@ extension CliShell {
             out.line("cannot set a quota under the path: \(Self.quotaRoot)", toError: true)
             return
         }
-        var quota = StatsTrack()
-        quota.count = -1
-        quota.bytes = -1
-        quota.countHardLimit = -1
-        quota.byteHardLimit = -1
-        for (flag, isCount) in [("n", true), ("b", false), ("N", true), ("B", false)] {
-            guard let text = parsed.value(flag) else { continue }
-            let value: Int64? = isCount ? Int32(text).map(Int64.init) : Int64(text)
-            guard let value else {
-                out.line("NumberFormatException happens when parsing the option value", toError: true)
-                return
-            }
-            if isCount && value <= 0 {
-                out.line("the num quota must be greater than zero", toError: true)
-                return
-            }
-            if !isCount && value < 0 {
-                out.line("the bytes quota must be greater than or equal to zero", toError: true)
-                return
-            }
-            switch flag {
-            case "n": quota.count = value
-            case "b": quota.bytes = value
-            case "N": quota.countHardLimit = value
-            default: quota.byteHardLimit = value
-            }
+        let quota: StatsTrack
+        switch Self.quotaLimits(parsed) {
+        case .success(let limits): quota = limits
+        case .failure(let problem):
+            out.line(problem.message, toError: true)
+            return
         }
         await awaitPendingConnect()
         do {
@@ -136,12 +116,50 @@ extension CliShell {
     }
 
     private func checkQuota(_ limits: StatsTrack, _ current: StatsTrack) {
+        for warning in Self.quotaWarnings(limits: limits, current: current) { out.line(warning) }
+    }
+
+    /// SetQuotaCommand's limits from `setquota`'s flags: -1 for each one not
+    /// given, or the message it prints (to stderr) for a bad value.
+    static func quotaLimits(_ parsed: CliParsed) -> Result<StatsTrack, CliFailure> {
+        var quota = StatsTrack()
+        quota.count = -1
+        quota.bytes = -1
+        quota.countHardLimit = -1
+        quota.byteHardLimit = -1
+        for (flag, isCount) in [("n", true), ("b", false), ("N", true), ("B", false)] {
+            guard let text = parsed.value(flag) else { continue }
+            let value: Int64? = isCount ? Int32(text).map(Int64.init) : Int64(text)
+            guard let value else {
+                return .failure(CliFailure(message: "NumberFormatException happens when parsing the option value"))
+            }
+            if isCount && value <= 0 {
+                return .failure(CliFailure(message: "the num quota must be greater than zero"))
+            }
+            if !isCount && value < 0 {
+                return .failure(CliFailure(message: "the bytes quota must be greater than or equal to zero"))
+            }
+            switch flag {
+            case "n": quota.count = value
+            case "b": quota.bytes = value
+            case "N": quota.countHardLimit = value
+            default: quota.byteHardLimit = value
+            }
+        }
+        return .success(quota)
+    }
+
+    /// SetQuotaCommand.checkQuota's warnings: a new limit below what the
+    /// subtree already holds.
+    static func quotaWarnings(limits: StatsTrack, current: StatsTrack) -> [String] {
+        var warnings: [String] = []
         if (limits.count > -1 && limits.count < current.count) || (limits.countHardLimit > -1 && limits.countHardLimit < current.count) {
-            out.line("[Warning]: the count quota you create is less than the existing count:\(current.count)")
+            warnings.append("[Warning]: the count quota you create is less than the existing count:\(current.count)")
         }
         if (limits.bytes > -1 && limits.bytes < current.bytes) || (limits.byteHardLimit > -1 && limits.byteHardLimit < current.bytes) {
-            out.line("[Warning]: the bytes quota you create is less than the existing bytes:\(current.bytes)")
+            warnings.append("[Warning]: the bytes quota you create is less than the existing bytes:\(current.bytes)")
         }
+        return warnings
     }
 
     private func childrenUnlessMissing(_ zk: ZooKeeperSession, _ path: String) async throws(ZooKeeperError) -> [String]? {
