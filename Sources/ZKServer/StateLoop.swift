@@ -21,6 +21,7 @@ final class StateLoop: @unchecked Sendable {
     private let clock: ServerClock
     /// Where transactions go to become durable; nil keeps them in memory.
     private let log: TransactionLogSink?
+    private let memoryTrim = MemoryTrim()
 
     init(eventLoop: EventLoop, core: ServerCore, clock: ServerClock, log: TransactionLogSink?, logger: Logger) {
         self.eventLoop = eventLoop
@@ -52,6 +53,7 @@ final class StateLoop: @unchecked Sendable {
         eventLoop.execute { [self] in
             outlets[id] = nil
             core.connectionClosed(id, now: clock.now())
+            memoryTrim.connectionClosed()
         }
     }
 
