@@ -39,6 +39,7 @@ final class StateLoop: @unchecked Sendable {
     let replyBudget: Int
     /// `queuedReplyBytesPerConnection` (0: no limit).
     private let maxQueuedReplyBytes: Int
+    private let memoryTrim = MemoryTrim()
 
     init(eventLoop: EventLoop, core: ServerCore, clock: ServerClock, log: TransactionLogSink?, logger: Logger) {
         self.eventLoop = eventLoop
@@ -85,6 +86,7 @@ final class StateLoop: @unchecked Sendable {
             outlets[id] = nil
             applyThrottle(throttle.closed(id))
             core.connectionClosed(id, now: clock.now())
+            memoryTrim.connectionClosed()
         }
     }
 

@@ -88,7 +88,10 @@ public struct TxnLogWriter: ~Copyable, Sendable {
         }
         if fd == nil { try openFile(startingAt: entry.header.zxid) }
         let bytes = entry.serializedBytes
-        pending.reserveCapacity(pending.count + bytes.count + 13)
+        // Grow geometrically: reserving the exact size per entry reallocated
+        // and copied the whole buffer each time, quadratic in a long batch.
+        let needed = pending.count + bytes.count + 13
+        if needed > pending.capacity { pending.reserveCapacity(max(needed, 2 * pending.capacity)) }
         pending.appendInt64(Adler32(bytes).value)
         pending.appendJuteBytes(bytes)
         pending.append(StorageFormat.endOfRecord)

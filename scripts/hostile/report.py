@@ -2,9 +2,14 @@
 """Prints the hostile-client checks side by side (Apache | swiftzk) from the
 JSON lines the check scripts wrote, and judges swiftzk.
 
-Usage: report.py RESULTS.jsonl
+Usage: report.py RESULTS.jsonl [XFAIL]
 Exit status: 0 when every swiftzk check passed, 1 otherwise (also when a
 swiftzk result is missing). Apache's results are shown, never judged.
+
+XFAIL lists checks swiftzk is known to fail today, one name per line with
+`# why` after it: they are shown as failing but do not make the exit status
+non-zero. A listed check that passes is an error (XPASS), so the list
+shrinks as the server gets fixed.
 """
 import json
 import sys
@@ -94,7 +99,19 @@ def judge_four_letter_words(swift, apache):
     swift["pass"] = not reasons
 
 
+def read_xfail(path):
+    names = set()
+    if path:
+        with open(path) as lines:
+            for line in lines:
+                name = line.split("#", 1)[0].strip()
+                if name:
+                    names.add(name)
+    return names
+
+
 def main():
+    xfail = read_xfail(sys.argv[2] if len(sys.argv) > 2 else None)
     results = {}
     with open(sys.argv[1]) as lines:
         for line in lines:
@@ -118,9 +135,10 @@ def main():
         s = results.get((check, "swiftzk"))
         if a is None and s is None:
             continue
-        verdict = lambda r: "-" if r is None else ("pass" if r["pass"] else "FAIL")
+        known = r"FAIL (xfail)" if check in xfail else "FAIL"
+        verdict = lambda r, known="FAIL": "-" if r is None else ("pass" if r["pass"] else known)
         print("-" * (width + 34))
-        print("%-*s %16s %16s" % (width, check + " (" + ((s or a)["mode"]) + ")", verdict(a), verdict(s)))
+        print("%-*s %16s %16s" % (width, check + " (" + ((s or a)["mode"]) + ")", verdict(a), verdict(s, known)))
         if check == "four-letter-words":
             kinds = list(((s or a)["kinds"]).keys())
             for kind in kinds:
@@ -143,10 +161,21 @@ def main():
     missing = [check for check in expected if (check, "swiftzk") not in results]
     for check in missing:
         print("swiftzk: no result for %s" % check)
-    if failed or missing:
-        print("hostile-clients: swiftzk FAILED: %s" % ", ".join(failed + missing))
+    unexpected = [check for check in failed + missing if check not in xfail]
+    expected_failures = [check for check in failed + missing if check in xfail]
+    xpass = [check for check, _ in ROWS
+             if check in xfail and (check, "swiftzk") in results and results[(check, "swiftzk")]["pass"]]
+    if expected_failures:
+        print("hostile-clients: swiftzk fails, as listed in the xfail file: %s" % ", ".join(expected_failures))
+    for check in xpass:
+        print("hostile-clients: XPASS: swiftzk now passes %s; remove it from the xfail file" % check)
+    if unexpected or xpass:
+        print("hostile-clients: swiftzk FAILED: %s" % ", ".join(unexpected + ["%s (xpass)" % c for c in xpass]))
         return 1
-    print("hostile-clients: swiftzk passed every check")
+    if expected_failures:
+        print("hostile-clients: no unexpected result")
+    else:
+        print("hostile-clients: swiftzk passed every check")
     return 0
 
 

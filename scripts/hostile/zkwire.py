@@ -286,13 +286,14 @@ class Bystander:
             self.session.close_session()
 
     def phase(self, begin, end):
-        """Figures for the reads that started in [begin, end): count, p50,
-        p99 and the longest time without a completed read (gap), all in
-        seconds. A read still outstanding counts with its latency so far."""
+        """Figures for the reads that overlap [begin, end): count, p50, p99
+        and the longest time without a completed read (gap), all in seconds.
+        A read that started before `begin` and was stuck through it counts,
+        and so does a read still outstanding, with its latency so far."""
         now = time.monotonic()
-        latencies = [e - s for s, e in self.samples if begin <= s < end]
+        latencies = [e - s for s, e in self.samples if s < end and e >= begin]
         in_flight = self.in_flight
-        if in_flight is not None and begin <= in_flight < end:
+        if in_flight is not None and in_flight < end:
             latencies.append(now - in_flight)
         latencies.sort()
         completions = [e for s, e in self.samples if begin <= e < end]
