@@ -10,7 +10,8 @@ extension ServerCore {
 
     func makePreparer(_ requester: Requester, header: TxnHeader) -> Preparer {
         Preparer(tree: tree, access: access, requester: requester, zxid: header.zxid, time: header.time,
-                 extendedTypesEnabled: config.extendedTypesEnabled, enforceQuota: config.enforceQuota)
+                 extendedTypesEnabled: config.extendedTypesEnabled, enforceQuota: config.enforceQuota,
+                 ephemeralsPerSession: config.limits.ephemeralsPerSession)
     }
 
     /// Hands a transaction to the log.
@@ -34,17 +35,37 @@ extension ServerCore {
         let preparer = makePreparer(requester, header: header)
         let body: TxnBody
         do {
-            body = try prepare(request, preparer)
+            body = try prepare(request, preparer, actions: &actions)
         } catch {
             header.type = .error
             body = .error(ErrorTxn(err: error))
+            if error == .quotaExceeded, let warning = ephemeralLimitWarning(request, sessionID: sessionID, pending) {
+                actions.append(warning)
+            }
         }
         if config.enforceQuota { warnQuota(request, actions: &actions) }
         log(header, body, origin: .request(id, xid: xid, opCode: request.opCode), actions: &actions)
         return header.zxid
     }
 
-    private mutating func prepare(_ request: ZKRequest, _ p: Preparer) throws(ZKError) -> TxnBody {
+    /// The warning for a create refused because its session owns
+    /// `limits.ephemeralsPerSession` ephemerals already; nil for any other
+    /// quotaExceeded.
+    private func ephemeralLimitWarning(_ request: ZKRequest, sessionID: Int64, _ pending: PendingChanges) -> CoreAction? {
+        let limit = config.limits.ephemeralsPerSession
+        guard limit > 0 else { return nil }
+        let r: CreateRequest
+        switch request {
+        case .create(let c), .create2(let c), .createContainer(let c): r = c
+        default: return nil
+        }
+        guard CreateMode(code: r.flags).isEphemeral else { return nil }
+        let owned = pending.ephemerals(of: sessionID, in: tree).count
+        guard owned >= limit else { return nil }
+        return .warn("session \(hex(sessionID)) owns \(owned) ephemeral znodes, at its limit swiftzk.maxEphemeralsPerSession=\(limit): refused create of \(r.path.string ?? "null") with QUOTAEXCEEDED")
+    }
+
+    private mutating func prepare(_ request: ZKRequest, _ p: Preparer, actions: inout [CoreAction]) throws(ZKError) -> TxnBody {
         switch request {
         case .create(let r), .create2(let r), .createContainer(let r):
             return try p.create(request.opCode, path: r.path, data: r.data, acl: r.acl, flags: r.flags, ttl: -1, pending: &pending)
@@ -63,7 +84,7 @@ extension ServerCore {
         case .reconfig:
             throw config.reconfigEnabled ? .unimplemented : .reconfigDisabled
         case .multi(let multi):
-            return prepareMulti(multi, p)
+            return prepareMulti(multi, p, sessionID: p.requester.sessionID, actions: &actions)
         default:
             throw .unimplemented
         }
@@ -72,7 +93,8 @@ extension ServerCore {
     /// Every op is prepared against the ones before it. On the first failure
     /// the rest become runtimeInconsistency and the multi's pending changes
     /// are rolled back; the whole MultiTxn is still logged, as in Apache.
-    private mutating func prepareMulti(_ multi: MultiRequest, _ p: Preparer) -> TxnBody {
+    private mutating func prepareMulti(_ multi: MultiRequest, _ p: Preparer, sessionID: Int64,
+                                       actions: inout [CoreAction]) -> TxnBody {
         var local = pending
         var failed = false
         var txns: [Txn] = []
@@ -107,6 +129,10 @@ extension ServerCore {
                 txns.append(Txn(type: op.opCode, data: JuteBytes(body.encodedBytes)))
             } catch {
                 failed = true
+                if error == .quotaExceeded, case .create(_, let r) = op,
+                   let warning = ephemeralLimitWarning(.create(r), sessionID: sessionID, local) {
+                    actions.append(warning)
+                }
                 txns.append(Txn(type: .error, data: JuteBytes(TxnBody.error(ErrorTxn(err: error)).encodedBytes)))
             }
         }
