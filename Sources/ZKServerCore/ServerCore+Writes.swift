@@ -3,176 +3,40 @@ import ZKProtocol
 
 // The write pipeline: prepare → log → (durable) → apply → reply.
 extension ServerCore {
-    mutating func nextHeader(session: Int64, cxid: Int32, type: OpCode, now: Now) -> TxnHeader {
-        lastZxid += 1
-        return TxnHeader(clientId: session, cxid: cxid, zxid: lastZxid, time: now.wallMillis, type: type)
-    }
-
-    func makePreparer(_ requester: Requester, header: TxnHeader) -> Preparer {
-        Preparer(tree: tree, access: access, requester: requester, zxid: header.zxid, time: header.time,
-                 extendedTypesEnabled: config.extendedTypesEnabled, enforceQuota: config.enforceQuota,
-                 ephemeralsPerSession: config.limits.ephemeralsPerSession)
-    }
-
     /// Hands a transaction to the log.
     mutating func log(_ header: TxnHeader, _ body: TxnBody, origin: TxnOrigin, actions: inout [CoreAction]) {
         inFlight.append(InFlight(header: header, body: body, origin: origin))
         actions.append(.log(header, body))
     }
 
-    /// Prepares a write as Apache's PrepRequestProcessor does and logs it;
-    /// a failed check still becomes a logged ErrorTxn with its own zxid.
-    /// Returns the zxid the reply waits for.
+    /// Hands a proposal to the log.
+    mutating func log(_ proposal: Proposal, actions: inout [CoreAction]) {
+        log(proposal.header, proposal.body, origin: proposal.origin, actions: &actions)
+    }
+
+    /// Has the proposer prepare a write and logs it; a failed check still
+    /// becomes a logged ErrorTxn with its own zxid. Returns the zxid the
+    /// reply waits for.
     mutating func prepareAndLog(_ id: ConnectionID, xid: Int32, _ request: ZKRequest, sessionID: Int64, now: Now,
                                 actions: inout [CoreAction]) -> Int64 {
         guard let index = connections.index(forKey: id) else { return lastZxid }
         let requester = connections.withValue(at: index) { $0.requester(sessionID) }
-        var header = nextHeader(session: sessionID, cxid: xid, type: request.opCode, now: now)
+        let origin: TxnOrigin
         if case .closeSession = request {
-            logCloseSession(sessionID, header: header, origin: .closeSession(id, xid: xid), actions: &actions)
-            return header.zxid
+            origin = .closeSession(id, xid: xid)
+        } else {
+            origin = .request(id, xid: xid, opCode: request.opCode)
         }
-        let preparer = makePreparer(requester, header: header)
-        let body: TxnBody
-        do {
-            body = try prepare(request, preparer, actions: &actions)
-        } catch {
-            header.type = .error
-            body = .error(ErrorTxn(err: error))
-            if error == .quotaExceeded, let warning = ephemeralLimitWarning(request, sessionID: sessionID, pending) {
-                actions.append(warning)
-            }
-        }
-        if config.enforceQuota { warnQuota(request, actions: &actions) }
-        log(header, body, origin: .request(id, xid: xid, opCode: request.opCode), actions: &actions)
-        return header.zxid
-    }
-
-    /// The warning for a create refused because its session owns
-    /// `limits.ephemeralsPerSession` ephemerals already; nil for any other
-    /// quotaExceeded.
-    private func ephemeralLimitWarning(_ request: ZKRequest, sessionID: Int64, _ pending: PendingChanges) -> CoreAction? {
-        let limit = config.limits.ephemeralsPerSession
-        guard limit > 0 else { return nil }
-        let r: CreateRequest
-        switch request {
-        case .create(let c), .create2(let c), .createContainer(let c): r = c
-        default: return nil
-        }
-        guard CreateMode(code: r.flags).isEphemeral else { return nil }
-        let owned = pending.ephemerals(of: sessionID, in: tree).count
-        guard owned >= limit else { return nil }
-        return .warn("session \(hex(sessionID)) owns \(owned) ephemeral znodes, at its limit swiftzk.maxEphemeralsPerSession=\(limit): refused create of \(r.path.string ?? "null") with QUOTAEXCEEDED")
-    }
-
-    private mutating func prepare(_ request: ZKRequest, _ p: Preparer, actions: inout [CoreAction]) throws(ZKError) -> TxnBody {
-        switch request {
-        case .create(let r), .create2(let r), .createContainer(let r):
-            return try p.create(request.opCode, path: r.path, data: r.data, acl: r.acl, flags: r.flags, ttl: -1, pending: &pending)
-        case .createTTL(let r):
-            return try p.create(.createTTL, path: r.path, data: r.data, acl: r.acl, flags: r.flags, ttl: r.ttl, pending: &pending)
-        case .delete(let r):
-            return try p.delete(path: r.path, version: r.version, pending: &pending)
-        case .deleteContainer(let r):
-            return try p.deleteContainer(path: r.path, pending: &pending)
-        case .setData(let r):
-            return try p.setData(path: r.path, data: r.data, version: r.version, pending: &pending)
-        case .setACL(let r):
-            return try p.setACL(path: r.path, acl: r.acl, version: r.version, pending: &pending)
-        case .check(let r):
-            return try p.check(path: r.path, version: r.version, pending: &pending)
-        case .reconfig:
-            throw config.reconfigEnabled ? .unimplemented : .reconfigDisabled
-        case .multi(let multi):
-            return prepareMulti(multi, p, sessionID: p.requester.sessionID, actions: &actions)
-        default:
-            throw .unimplemented
-        }
-    }
-
-    /// Every op is prepared against the ones before it. On the first failure
-    /// the rest become runtimeInconsistency and the multi's pending changes
-    /// are rolled back; the whole MultiTxn is still logged, as in Apache.
-    private mutating func prepareMulti(_ multi: MultiRequest, _ p: Preparer, sessionID: Int64,
-                                       actions: inout [CoreAction]) -> TxnBody {
-        var local = pending
-        var failed = false
-        var txns: [Txn] = []
-        for op in multi.ops {
-            if failed {
-                txns.append(Txn(type: .error, data: JuteBytes(TxnBody.error(ErrorTxn(err: .runtimeInconsistency)).encodedBytes)))
-                continue
-            }
-            do throws(ZKError) {
-                let body: TxnBody
-                switch op {
-                case .create(_, let r):
-                    // As Apache's MultiOperationRecord: the flags choose the
-                    // opcode, so a create2 inside a multi is a plain create
-                    // (logged as one, answered with a CreateResponse).
-                    let opCode: OpCode = CreateMode(code: r.flags) == .container ? .createContainer : .create
-                    body = try p.create(opCode, path: r.path, data: r.data, acl: r.acl, flags: r.flags, ttl: -1, pending: &local)
-                case .createTTL(let r):
-                    body = try p.create(.createTTL, path: r.path, data: r.data, acl: r.acl, flags: r.flags, ttl: r.ttl, pending: &local)
-                case .delete(.deleteContainer, let r):
-                    body = try p.deleteContainer(path: r.path, pending: &local)
-                case .delete(_, let r):
-                    body = try p.delete(path: r.path, version: r.version, pending: &local)
-                case .setData(let r):
-                    body = try p.setData(path: r.path, data: r.data, version: r.version, pending: &local)
-                case .check(let r):
-                    body = try p.check(path: r.path, version: r.version, pending: &local)
-                case .getChildren, .getData:
-                    // Reads belong in multiRead.
-                    throw .badArguments
-                }
-                txns.append(Txn(type: op.opCode, data: JuteBytes(body.encodedBytes)))
-            } catch {
-                failed = true
-                if error == .quotaExceeded, case .create(_, let r) = op,
-                   let warning = ephemeralLimitWarning(.create(r), sessionID: sessionID, local) {
-                    actions.append(warning)
-                }
-                txns.append(Txn(type: .error, data: JuteBytes(TxnBody.error(ErrorTxn(err: error)).encodedBytes)))
-            }
-        }
-        if !failed { pending = local }
-        return .multi(MultiTxn(txns: txns))
-    }
-
-    /// Apache logs a quota passed (soft, or hard and refused) on every write.
-    private func warnQuota(_ request: ZKRequest, actions: inout [CoreAction]) {
-        let check: QuotaCheck
-        switch request {
-        case .create(let r), .create2(let r), .createContainer(let r):
-            check = QuotaCheck.evaluate(path: r.path.bytesOrEmpty, bytesDiff: Int64(r.data.count), countDiff: 1, tree: tree)
-        case .createTTL(let r):
-            check = QuotaCheck.evaluate(path: r.path.bytesOrEmpty, bytesDiff: Int64(r.data.count), countDiff: 1, tree: tree)
-        case .setData(let r):
-            let old = Int64(tree.node(r.path.bytesOrEmpty)?.data.count ?? 0)
-            check = QuotaCheck.evaluate(path: r.path.bytesOrEmpty, bytesDiff: Int64(r.data.count) - old, countDiff: 0, tree: tree)
-        default:
-            return
-        }
-        switch check {
-        case .withinLimits: break
-        case .soft(let message), .hard(let message): actions.append(.warn(message))
-        }
-    }
-
-    /// Logs the end of a session: its ephemerals (with those still pending)
-    /// go when it applies.
-    mutating func logCloseSession(_ sessionID: Int64, header: TxnHeader, origin: TxnOrigin, actions: inout [CoreAction]) {
-        sessions[sessionID]?.closing = true
-        let paths = pending.ephemerals(of: sessionID, in: tree)
-        for path in paths { pending.set(path, nil, zxid: header.zxid) }
-        log(header, .closeSession(CloseSessionTxn(paths2Delete: paths.map { JuteBytes($0) })), origin: origin, actions: &actions)
+        let proposal = proposer.propose(request, cxid: xid, requester, origin: origin, committed: committed, now: now,
+                                        warnings: &actions)
+        log(proposal, actions: &actions)
+        return proposal.header.zxid
     }
 
     /// A durable transaction: apply it, then answer whoever waits for it.
     mutating func complete(_ txn: InFlight, now: Now, actions: inout [CoreAction]) {
         let result = applyTxn(txn.header, txn.body, actions: &actions)
-        pending.dropApplied(upTo: txn.header.zxid)
+        proposer.applied(upTo: txn.header.zxid)
         switch txn.origin {
         case .request(let id, let xid, let opCode):
             writeReply(id, xid: xid, opCode, result, actions: &actions)
@@ -280,8 +144,7 @@ extension ServerCore {
     /// Applies a durable transaction and delivers the watch events it fired,
     /// before any reply that shows the change.
     mutating func applyTxn(_ header: TxnHeader, _ body: TxnBody, actions: inout [CoreAction]) -> TxnResult {
-        var triggers: [WatchTrigger] = []
-        let result = tree.apply(header, body, triggers: &triggers)
+        let (result, triggers) = committed.apply(header, body)
         for trigger in triggers {
             for delivery in watches.trigger(trigger) {
                 deliver(delivery, actions: &actions)

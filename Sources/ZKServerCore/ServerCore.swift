@@ -15,16 +15,14 @@ import ZKProtocol
 /// writes, so its replies stay in order and it reads its own writes.
 public struct ServerCore: Sendable {
     public let config: CoreConfig
-    public internal(set) var tree: DataTree
-    public internal(set) var sessions: SessionTracker
+    /// The tree and the replicated session table, as every server holds them.
+    public internal(set) var committed: CommittedState
+    /// Zxids, prepared writes, session expiry and container reaping.
+    public internal(set) var proposer: Proposer
     public internal(set) var watches = WatchManager()
     public internal(set) var connections: [ConnectionID: ClientConnection] = [:]
     let access: AccessControl
-    /// The last zxid handed out.
-    public internal(set) var lastZxid: Int64
     public internal(set) var stats = ServerStats()
-    var reaper: ContainerReaper
-    var pending = PendingChanges()
     /// Transactions handed to the log and not yet applied, in zxid order.
     var inFlight: [InFlight] = []
     var inFlightHead = 0
@@ -40,15 +38,28 @@ public struct ServerCore: Sendable {
         self.config = config
         clockNow = now
         let tree = tree ?? DataTree(extendedTypesEnabled: config.extendedTypesEnabled)
-        self.tree = tree
-        lastZxid = tree.lastProcessedZxid
-        sessions = SessionTracker(serverID: config.serverID, wallMillis: now.wallMillis)
+        committed = CommittedState(tree: tree, sessionTimeouts: recoveredSessions)
+        var sessions = SessionTracker(serverID: config.serverID, wallMillis: now.wallMillis)
         for (id, timeout) in recoveredSessions {
             sessions.restore(id: id, timeoutMillis: timeout, secret: config.sessionSecret, now: now)
         }
-        access = AccessControl(superDigest: config.superDigest, skipACL: config.skipACL, sasl: config.saslProvider)
-        reaper = ContainerReaper(lastCheckNanos: now.monotonicNanos)
+        let access = AccessControl(superDigest: config.superDigest, skipACL: config.skipACL, sasl: config.saslProvider)
+        self.access = access
+        proposer = Proposer(config: config, access: access, lastZxid: tree.lastProcessedZxid, sessions: sessions, now: now)
     }
+
+    /// The committed tree.
+    public var tree: DataTree { committed.tree }
+
+    /// The live sessions (the proposer's: liveness, passwords, connections).
+    public internal(set) var sessions: SessionTracker {
+        get { proposer.sessions }
+        _modify { yield &proposer.sessions }
+        set { proposer.sessions = newValue }
+    }
+
+    /// The last zxid handed out.
+    public var lastZxid: Int64 { proposer.lastZxid }
 
     /// The time of the latest input, for the per-connection figures.
     var clockNow: Now
@@ -134,11 +145,10 @@ public struct ServerCore: Sendable {
                 actions.append(.close(id, reason: "cannot create a session: the transaction log is unavailable"))
                 return
             }
-            let session = sessions.create(timeoutMillis: timeout, secret: config.sessionSecret, connection: id, now: now)
+            let (session, proposal) = proposer.createSession(timeoutMillis: timeout, connection: id, now: now)
             attach(id, session: session.id)
-            let header = nextHeader(session: session.id, cxid: 0, type: .createSession, now: now)
-            log(header, .createSession(CreateSessionTxn(timeOut: timeout)), origin: .connect(id), actions: &actions)
-            connections[id]?.queue.append(.write(header.zxid))
+            log(proposal, actions: &actions)
+            connections[id]?.queue.append(.write(proposal.header.zxid))
             return
         }
         guard let session = sessions[request.sessionId], !session.closing,
@@ -166,7 +176,8 @@ public struct ServerCore: Sendable {
         sessions[session]?.connection = id
         connections[id]?.sessionID = session
         connections[id]?.establishedWallMillis = clockNow.wallMillis
-        sessions[session]?.lastAddress = connections[id]?.address.display
+        let address = connections[id]?.address.display
+        sessions[session]?.lastAddress = address
     }
 
     // MARK: Requests
@@ -290,8 +301,7 @@ public struct ServerCore: Sendable {
         }
         inFlight.removeAll()
         inFlightHead = 0
-        pending = PendingChanges()
-        lastZxid = tree.lastProcessedZxid
+        proposer.discardUnapplied(committed: committed)
         logAvailable = false
         logGeneration += 1
     }
@@ -307,8 +317,7 @@ public struct ServerCore: Sendable {
     public mutating func expireSession(_ sessionID: Int64, now: Now, actions: inout [CoreAction]) -> String {
         clockNow = now
         guard let session = sessions[sessionID], !session.closing else { return "no live session \(hex(sessionID))\n" }
-        let header = nextHeader(session: sessionID, cxid: 0, type: .closeSession, now: now)
-        logCloseSession(sessionID, header: header, origin: .expiry(sessionID), actions: &actions)
+        log(proposer.closeSession(sessionID, origin: .expiry(sessionID), committed: committed, now: now), actions: &actions)
         actions.append(.warn("admin action: session \(hex(sessionID)) expired on request"))
         return "session \(hex(sessionID)) expired\n"
     }
@@ -327,21 +336,8 @@ public struct ServerCore: Sendable {
     /// nodes. Call it often (every few tens of milliseconds).
     public mutating func tick(now: Now, actions: inout [CoreAction]) {
         clockNow = now
-        for sessionID in sessions.expire(at: now) {
-            let header = nextHeader(session: sessionID, cxid: 0, type: .closeSession, now: now)
-            logCloseSession(sessionID, header: header, origin: .expiry(sessionID), actions: &actions)
-        }
-        for path in reaper.due(tree: tree, config: config, now: now) {
-            let requester = Requester(sessionID: 0, authIds: [], clientAddress: [])
-            var header = nextHeader(session: 0, cxid: 0, type: .deleteContainer, now: now)
-            let body: TxnBody
-            do {
-                body = try makePreparer(requester, header: header).deleteContainer(path: JuteBytes(path), pending: &pending)
-            } catch {
-                header.type = .error
-                body = .error(ErrorTxn(err: error))
-            }
-            log(header, body, origin: .internal, actions: &actions)
+        for proposal in proposer.tick(committed: committed, now: now) {
+            log(proposal, actions: &actions)
         }
     }
 }
