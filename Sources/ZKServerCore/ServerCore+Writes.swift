@@ -39,18 +39,18 @@ extension ServerCore {
         proposer.applied(upTo: txn.header.zxid)
         switch txn.origin {
         case .request(let id, let xid, let opCode):
-            writeReply(id, xid: xid, opCode, result, actions: &actions)
-            finishHead(id, actions: &actions)
+            frontEnd.writeReply(id, xid: xid, opCode, result, actions: &actions)
+            frontEnd.finishHead(id, tree: tree, actions: &actions)
         case .connect(let id):
             if let sessionID = connections[id]?.sessionID, let session = sessions[sessionID] {
-                send(id, .connectResponse(ConnectResponse(
+                frontEnd.send(id, .connectResponse(ConnectResponse(
                     timeOut: session.timeoutMillis, sessionId: session.id, passwd: JuteBytes(session.password),
                     readOnly: false)), actions: &actions)
             }
-            finishHead(id, actions: &actions)
+            frontEnd.finishHead(id, tree: tree, actions: &actions)
         case .closeSession(let id, let xid):
             if let sessionID = txn.header.clientId as Int64? { sessions.remove(sessionID) }
-            reply(id, xid: xid, err: .ok, actions: &actions)
+            frontEnd.reply(id, xid: xid, err: .ok, actions: &actions)
             actions.append(.close(id, reason: "client closed its session"))
             connections[id]?.sessionID = nil
             connections[id]?.queue.removeAll()
@@ -72,8 +72,8 @@ extension ServerCore {
     mutating func failed(_ txn: InFlight, actions: inout [CoreAction]) {
         switch txn.origin {
         case .request(let id, let xid, _):
-            reply(id, xid: xid, err: .systemError, actions: &actions)
-            finishHead(id, actions: &actions)
+            frontEnd.reply(id, xid: xid, err: .systemError, actions: &actions)
+            frontEnd.finishHead(id, tree: tree, actions: &actions)
         case .connect(let id), .closeSession(let id, _):
             actions.append(.close(id, reason: "the transaction log is unavailable"))
             connections[id]?.queue.removeAll()
@@ -85,82 +85,17 @@ extension ServerCore {
         }
     }
 
-    /// The head of a connection's queue (a write) is answered: run what
-    /// waited behind it, up to the next unapplied write.
-    mutating func finishHead(_ id: ConnectionID, actions: inout [CoreAction]) {
-        guard var index = connections.index(forKey: id) else { return }
-        connections.withValue(at: index) { connection in
-            if case .write = connection.queue.first { connection.queue.removeFirst() }
-        }
-        while let next = connections.withValue(at: index, { $0.queue.first }) {
-            if case .write = next { break }
-            connections.values[index].queue.removeFirst()
-            runQueued(id, next, actions: &actions)
-            // runQueued may have changed the connections (a close, say).
-            guard let again = connections.index(forKey: id) else { return }
-            index = again
-        }
-    }
-
-    /// The reply to an applied write.
-    mutating func writeReply(_ id: ConnectionID, xid: Int32, _ opCode: OpCode, _ result: TxnResult, actions: inout [CoreAction]) {
-        if opCode == .multi {
-            let results: [MultiResult] = (result.multi ?? []).map { sub in
-                switch sub.type {
-                case .create: return .create(CreateResponse(path: JuteBytes(sub.path)))
-                case .create2, .createTTL, .createContainer:
-                    return .create2(Create2Response(path: JuteBytes(sub.path), stat: sub.stat ?? Stat.zero))
-                case .delete, .deleteContainer: return .delete
-                case .setData: return .setData(SetDataResponse(stat: sub.stat ?? Stat.zero))
-                case .check: return .check
-                default: return .error(sub.err)
-                }
-            }
-            // A multi that failed is still answered ok, with per-op errors.
-            if result.multi == nil {
-                reply(id, xid: xid, err: result.err, actions: &actions)
-            } else {
-                reply(id, xid: xid, err: .ok, .multi(MultiResponse(results: results)), actions: &actions)
-            }
-            return
-        }
-        guard result.err == .ok else {
-            reply(id, xid: xid, err: result.err, actions: &actions)
-            return
-        }
-        let path = JuteBytes(result.path)
-        let response: ZKResponse
-        switch opCode {
-        case .create: response = .create(CreateResponse(path: path))
-        case .create2, .createTTL, .createContainer:
-            response = .create2(Create2Response(path: path, stat: result.stat ?? Stat.zero))
-        case .setData, .check: response = .setData(SetDataResponse(stat: result.stat ?? Stat.zero))
-        case .setACL: response = .setACL(SetACLResponse(stat: result.stat ?? Stat.zero))
-        default: response = .empty
-        }
-        reply(id, xid: xid, err: .ok, response, actions: &actions)
-    }
-
     /// Applies a durable transaction and delivers the watch events it fired,
     /// before any reply that shows the change.
     mutating func applyTxn(_ header: TxnHeader, _ body: TxnBody, actions: inout [CoreAction]) -> TxnResult {
         let (result, triggers) = committed.apply(header, body)
+        frontEnd.lastProcessedZxid = committed.lastProcessedZxid
         for trigger in triggers {
-            for delivery in watches.trigger(trigger) {
-                deliver(delivery, actions: &actions)
+            for delivery in frontEnd.watches.trigger(trigger) {
+                frontEnd.deliver(delivery, actions: &actions)
             }
         }
         return result
     }
 
-    mutating func deliver(_ delivery: WatchDelivery, actions: inout [CoreAction]) {
-        guard let index = connections.index(forKey: delivery.connection),
-              let sessionID = connections.withValue(at: index, { $0.sessionID }) else { return }
-        if let acl = delivery.acl {
-            let requester = connections.withValue(at: index) { $0.requester(sessionID) }
-            guard (try? access.check(acl, .read, requester)) != nil else { return }
-        }
-        send(delivery.connection, .notification(
-            ReplyHeader(xid: SpecialXid.notification, zxid: delivery.zxid, err: .ok), delivery.event), actions: &actions)
-    }
 }

@@ -1,9 +1,11 @@
 import ZKDataTree
 import ZKProtocol
 
-/// The standalone server as a deterministic state machine.
+/// The standalone server as a deterministic state machine: the composition
+/// front end → proposer → log → committed state → front end.
 ///
-/// It owns the tree, the sessions and the watches. The shell feeds it
+/// It owns the tree, the sessions and the watches, through its three parts
+/// (FrontEnd, Proposer, CommittedState). The shell feeds it
 /// connection events, decoded requests and log progress with the time, and
 /// carries out the actions it returns, in order. It does no I/O and reads no
 /// clock.
@@ -19,10 +21,8 @@ public struct ServerCore: Sendable {
     public internal(set) var committed: CommittedState
     /// Zxids, prepared writes, session expiry and container reaping.
     public internal(set) var proposer: Proposer
-    public internal(set) var watches = WatchManager()
-    public internal(set) var connections: [ConnectionID: ClientConnection] = [:]
-    let access: AccessControl
-    public internal(set) var stats = ServerStats()
+    /// Connections, their request queues, reads, watches and replies.
+    public internal(set) var frontEnd: FrontEnd
     /// Transactions handed to the log and not yet applied, in zxid order.
     var inFlight: [InFlight] = []
     var inFlightHead = 0
@@ -36,7 +36,6 @@ public struct ServerCore: Sendable {
     /// their timeouts, and the last zxid).
     public init(config: CoreConfig, now: Now, tree: DataTree? = nil, recoveredSessions: [Int64: Int32] = [:]) {
         self.config = config
-        clockNow = now
         let tree = tree ?? DataTree(extendedTypesEnabled: config.extendedTypesEnabled)
         committed = CommittedState(tree: tree, sessionTimeouts: recoveredSessions)
         var sessions = SessionTracker(serverID: config.serverID, wallMillis: now.wallMillis)
@@ -44,7 +43,7 @@ public struct ServerCore: Sendable {
             sessions.restore(id: id, timeoutMillis: timeout, secret: config.sessionSecret, now: now)
         }
         let access = AccessControl(superDigest: config.superDigest, skipACL: config.skipACL, sasl: config.saslProvider)
-        self.access = access
+        frontEnd = FrontEnd(config: config, access: access, lastProcessedZxid: tree.lastProcessedZxid, now: now)
         proposer = Proposer(config: config, access: access, lastZxid: tree.lastProcessedZxid, sessions: sessions, now: now)
     }
 
@@ -61,39 +60,34 @@ public struct ServerCore: Sendable {
     /// The last zxid handed out.
     public var lastZxid: Int64 { proposer.lastZxid }
 
+    public internal(set) var connections: [ConnectionID: ClientConnection] {
+        get { frontEnd.connections }
+        _modify { yield &frontEnd.connections }
+        set { frontEnd.connections = newValue }
+    }
+
+    public internal(set) var watches: WatchManager {
+        get { frontEnd.watches }
+        _modify { yield &frontEnd.watches }
+        set { frontEnd.watches = newValue }
+    }
+
+    public internal(set) var stats: ServerStats {
+        get { frontEnd.stats }
+        _modify { yield &frontEnd.stats }
+        set { frontEnd.stats = newValue }
+    }
+
+    var access: AccessControl { frontEnd.access }
+
     /// The time of the latest input, for the per-connection figures.
-    var clockNow: Now
+    var clockNow: Now {
+        get { frontEnd.clockNow }
+        set { frontEnd.clockNow = newValue }
+    }
 
     /// Apache's abbreviation of an operation, as `cons` shows it (`lop`).
-    static func operationName(_ op: OpCode) -> String {
-        switch op {
-        case .ping: return "PING"
-        case .createSession: return "SESS"
-        case .multi: return "MULT"
-        case .multiRead: return "MLTR"
-        case .create, .create2, .createTTL, .createContainer: return "CREA"
-        case .delete, .deleteContainer: return "DELE"
-        case .setData: return "SETD"
-        case .reconfig: return "RECO"
-        case .setACL: return "SETA"
-        case .closeSession: return "CLOS"
-        case .sync: return "SYNC"
-        case .check: return "CHEC"
-        case .exists: return "EXIS"
-        case .getData: return "GETD"
-        case .setWatches: return "SETW"
-        case .setWatches2: return "STW2"
-        case .addWatch: return "ADDW"
-        case .getACL: return "GETA"
-        case .getChildren, .getChildren2: return "GETC"
-        case .getAllChildrenNumber: return "GETACN"
-        case .checkWatches: return "CHKW"
-        case .removeWatches: return "REMW"
-        case .whoAmI: return "HOMI"
-        case .getEphemerals: return "GETE"
-        default: return "NA"
-        }
-    }
+    static func operationName(_ op: OpCode) -> String { FrontEnd.operationName(op) }
 
     /// The number of transactions waiting for the log.
     public var unappliedCount: Int { inFlight.count - inFlightHead }
@@ -103,24 +97,14 @@ public struct ServerCore: Sendable {
     /// A new connection. Over `maxClientCnxns` from its address, it is closed
     /// at once, as Apache does.
     public mutating func connectionOpened(_ id: ConnectionID, address: ClientAddress, now: Now, actions: inout [CoreAction]) {
-        let limit = config.maxClientConnectionsPerHost
-        if limit > 0, connections.values.lazy.filter({ $0.address.bytes == address.bytes }).count >= limit {
-            actions.append(.close(id, reason: "too many connections from \(address.host) - max is \(limit)"))
-            return
-        }
-        if config.maxConnections > 0, connections.count >= config.maxConnections {
-            actions.append(.close(id, reason: "too many connections in total - max is \(config.maxConnections)"))
-            return
-        }
-        connections[id] = ClientConnection(id: id, address: address, openedWallMillis: now.wallMillis)
+        frontEnd.connectionOpened(id, address: address, now: now, actions: &actions)
     }
 
     /// The connection is gone (closed by either side). Its watches go; its
     /// session stays until it expires or the client resumes it elsewhere.
     public mutating func connectionClosed(_ id: ConnectionID, now: Now) {
-        guard let connection = connections.removeValue(forKey: id) else { return }
-        watches.removeAll(id)
-        if let sessionID = connection.sessionID, sessions[sessionID]?.connection == id {
+        guard let sessionID = frontEnd.connectionClosed(id) else { return }
+        if sessions[sessionID]?.connection == id {
             sessions[sessionID]?.connection = nil
         }
     }
@@ -148,12 +132,12 @@ public struct ServerCore: Sendable {
             let (session, proposal) = proposer.createSession(timeoutMillis: timeout, connection: id, now: now)
             attach(id, session: session.id)
             log(proposal, actions: &actions)
-            connections[id]?.queue.append(.write(proposal.header.zxid))
+            frontEnd.awaitWrite(id, zxid: proposal.header.zxid)
             return
         }
         guard let session = sessions[request.sessionId], !session.closing,
               session.password == request.passwd.bytesOrEmpty else {
-            send(id, .connectResponse(ConnectResponse(
+            frontEnd.send(id, .connectResponse(ConnectResponse(
                 timeOut: 0, sessionId: 0, passwd: JuteBytes([UInt8](repeating: 0, count: 16)), readOnly: false)),
                  actions: &actions)
             actions.append(.close(id, reason: "session \(hex(request.sessionId)) is expired, unknown or its password is wrong"))
@@ -167,7 +151,7 @@ public struct ServerCore: Sendable {
         sessions[session.id]?.timeoutMillis = timeout
         sessions.touch(session.id, now: now)
         attach(id, session: session.id)
-        send(id, .connectResponse(ConnectResponse(
+        frontEnd.send(id, .connectResponse(ConnectResponse(
             timeOut: timeout, sessionId: session.id, passwd: JuteBytes(session.password), readOnly: false)),
              actions: &actions)
     }
@@ -175,7 +159,8 @@ public struct ServerCore: Sendable {
     mutating func attach(_ id: ConnectionID, session: Int64) {
         sessions[session]?.connection = id
         connections[id]?.sessionID = session
-        connections[id]?.establishedWallMillis = clockNow.wallMillis
+        let established = clockNow.wallMillis
+        connections[id]?.establishedWallMillis = established
         let address = connections[id]?.address.display
         sessions[session]?.lastAddress = address
     }
@@ -210,65 +195,22 @@ public struct ServerCore: Sendable {
             request = decoded
         case .failure(.unknownOpCode):
             // Apache answers ZUNIMPLEMENTED and then closes the connection.
-            deferOrRun(id, .error(xid: xid, err: .unimplemented, close: true), actions: &actions)
+            frontEnd.deferOrRun(id, .error(xid: xid, err: .unimplemented, close: true), tree: tree, actions: &actions)
             return
         case .failure:
-            deferOrRun(id, .error(xid: xid, err: .marshallingError, close: false), actions: &actions)
+            frontEnd.deferOrRun(id, .error(xid: xid, err: .marshallingError, close: false), tree: tree, actions: &actions)
             return
         }
-        if isWrite(request) && !logAvailable {
+        if FrontEnd.isWrite(request) && !logAvailable {
             // Nothing can be made durable: refuse, in order, without a zxid.
-            deferOrRun(id, .error(xid: xid, err: .systemError, close: false), actions: &actions)
-        } else if isWrite(request) {
+            frontEnd.deferOrRun(id, .error(xid: xid, err: .systemError, close: false), tree: tree, actions: &actions)
+        } else if FrontEnd.isWrite(request) {
             // Writes are prepared at once, even behind unapplied ones: the
             // pending changes make each see the state the earlier leave.
             let zxid = prepareAndLog(id, xid: xid, request, sessionID: sessionID, now: now, actions: &actions)
-            if let index = connections.index(forKey: id) { connections.values[index].queue.append(.write(zxid)) }
+            frontEnd.awaitWrite(id, zxid: zxid)
         } else {
-            deferOrRun(id, .read(xid: xid, request), actions: &actions)
-        }
-    }
-
-    private func isWrite(_ request: ZKRequest) -> Bool {
-        switch request {
-        case .create, .create2, .createContainer, .createTTL, .delete, .deleteContainer, .setData, .setACL,
-             .check, .reconfig, .multi, .closeSession:
-            return true
-        default:
-            return false
-        }
-    }
-
-    /// Runs a non-write request now, or queues it behind the connection's
-    /// unapplied writes.
-    private mutating func deferOrRun(_ id: ConnectionID, _ item: QueuedRequest, actions: inout [CoreAction]) {
-        guard let index = connections.index(forKey: id) else { return }
-        if connections.withValue(at: index, { $0.queue.isEmpty }) {
-            runQueued(id, item, actions: &actions)
-        } else {
-            connections.values[index].queue.append(item)
-        }
-    }
-
-    mutating func runQueued(_ id: ConnectionID, _ item: QueuedRequest, actions: inout [CoreAction]) {
-        guard let index = connections.index(forKey: id),
-              let sessionID = connections.withValue(at: index, { $0.sessionID }) else { return }
-        switch item {
-        case .error(let xid, let err, let close):
-            reply(id, xid: xid, err: err, actions: &actions)
-            if close { actions.append(.close(id, reason: "unknown operation (xid \(xid))")) }
-        case .read(_, .ping):
-            // Apache answers every ping with the ping xid, whatever was sent.
-            reply(id, xid: SpecialXid.ping, err: .ok, actions: &actions)
-        case .read(let xid, .auth(let packet)):
-            authenticate(id, xid: xid, packet, actions: &actions)
-        case .read(let xid, .sasl(let request)):
-            sasl(id, xid: xid, request, actions: &actions)
-        case .read(let xid, let request):
-            let requester = connections.withValue(at: index) { $0.requester(sessionID) }
-            read(id, xid: xid, request, requester, actions: &actions)
-        case .write:
-            break
+            frontEnd.deferOrRun(id, .read(xid: xid, request), tree: tree, actions: &actions)
         }
     }
 
@@ -325,9 +267,7 @@ public struct ServerCore: Sendable {
     /// Closes every connection from `host` (an admin action); their sessions
     /// stay until they expire or their clients return.
     public mutating func closeConnections(fromHost host: String, actions: inout [CoreAction]) -> String {
-        let doomed = connections.values.filter { $0.address.host == host && !$0.isFourLetterWord }.map(\.id).sorted()
-        for id in doomed { actions.append(.close(id, reason: "admin action: every connection from \(host) closed on request")) }
-        return "closed \(doomed.count) connections from \(host)\n"
+        frontEnd.closeConnections(fromHost: host, actions: &actions)
     }
 
     // MARK: Time

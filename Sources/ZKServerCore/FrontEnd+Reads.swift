@@ -2,18 +2,18 @@ import ZKDataTree
 import ZKProtocol
 
 // Read-only requests, answered from the applied tree, and authentication.
-extension ServerCore {
+extension FrontEnd {
     // MARK: Reads
 
-    mutating func read(_ id: ConnectionID, xid: Int32, _ request: ZKRequest, _ requester: Requester,
-                               actions: inout [CoreAction]) {
+    mutating func read(_ id: ConnectionID, xid: Int32, _ request: ZKRequest, _ requester: Requester, tree: DataTree,
+                       actions: inout [CoreAction]) {
         // setWatches fires its catch-up events before its reply, as Apache does.
         var allWatchesSet = true
         if case .setWatches(let r) = request {
-            allWatchesSet = setWatches(id, requester, relativeZxid: r.relativeZxid, data: r.dataWatches, exist: r.existWatches,
+            allWatchesSet = setWatches(id, requester, tree: tree, relativeZxid: r.relativeZxid, data: r.dataWatches, exist: r.existWatches,
                                        child: r.childWatches, persistent: nil, recursive: nil, actions: &actions)
         } else if case .setWatches2(let r) = request {
-            allWatchesSet = setWatches(id, requester, relativeZxid: r.relativeZxid, data: r.dataWatches, exist: r.existWatches,
+            allWatchesSet = setWatches(id, requester, tree: tree, relativeZxid: r.relativeZxid, data: r.dataWatches, exist: r.existWatches,
                                        child: r.childWatches, persistent: r.persistentWatches,
                                        recursive: r.persistentRecursiveWatches, actions: &actions)
         }
@@ -24,7 +24,7 @@ extension ServerCore {
             return
         }
         do {
-            let response = try answer(id, request, requester, actions: &actions)
+            let response = try answer(id, request, requester, tree: tree, actions: &actions)
             reply(id, xid: xid, err: .ok, response, actions: &actions)
         } catch {
             reply(id, xid: xid, err: error, actions: &actions)
@@ -32,7 +32,7 @@ extension ServerCore {
     }
 
     /// The reply body of a read-only request, or its error.
-    private mutating func answer(_ id: ConnectionID, _ request: ZKRequest, _ requester: Requester,
+    private mutating func answer(_ id: ConnectionID, _ request: ZKRequest, _ requester: Requester, tree: DataTree,
                                  actions: inout [CoreAction]) throws(ZKError) -> ZKResponse {
         switch request {
         case .exists(let r):
@@ -43,25 +43,25 @@ extension ServerCore {
                 try admitWatches(id, path, data: true, child: false, requester, actions: &actions)
                 watches.addDataWatch(path, id)
             }
-            guard let node = readNode(path) else { throw .noNode }
+            guard let node = readNode(path, tree) else { throw .noNode }
             return .exists(ExistsResponse(stat: node.clientStat))
         case .getData(let r):
-            return .getData(try getData(id, r, requester, actions: &actions))
+            return .getData(try getData(id, r, requester, tree: tree, actions: &actions))
         case .getChildren(let r):
             return .getChildren(GetChildrenResponse(
-                children: try getChildren(id, r.path, watch: r.watch, requester, actions: &actions).children))
+                children: try getChildren(id, r.path, watch: r.watch, requester, tree: tree, actions: &actions).children))
         case .getChildren2(let r):
-            let (children, stat) = try getChildren(id, r.path, watch: r.watch, requester, actions: &actions)
+            let (children, stat) = try getChildren(id, r.path, watch: r.watch, requester, tree: tree, actions: &actions)
             return .getChildren2(GetChildren2Response(children: children, stat: stat))
         case .getACL(let r):
-            guard let node = readNode(try readPath(r.path)) else { throw .noNode }
+            guard let node = readNode(try readPath(r.path), tree) else { throw .noNode }
             try access.check(node.acl, [.read, .admin], requester)
             let mayAdmin = (try? access.check(node.acl, .admin, requester)) != nil
             let acl = mayAdmin ? node.acl : AccessControl.redactDigests(node.acl)
             return .getACL(GetACLResponse(acl: acl, stat: node.clientStat))
         case .getAllChildrenNumber(let r):
             let path = try readPath(r.path)
-            guard let node = readNode(path) else { throw .noNode }
+            guard let node = readNode(path, tree) else { throw .noNode }
             try access.check(node.acl, .read, requester)
             // Apache counts the paths under `path + "/"`: for "" that is
             // every node but its "" alias, the root included.
@@ -81,10 +81,10 @@ extension ServerCore {
                 do throws(ZKError) {
                     switch op {
                     case .getChildren(let r):
-                        let children = try getChildren(id, r.path, watch: r.watch, requester, actions: &actions).children
+                        let children = try getChildren(id, r.path, watch: r.watch, requester, tree: tree, actions: &actions).children
                         results.append(.getChildren(GetChildrenResponse(children: children)))
                     case .getData(let r):
-                        let response = try getData(id, r, requester, actions: &actions)
+                        let response = try getData(id, r, requester, tree: tree, actions: &actions)
                         results.append(.getData(response))
                     default:
                         throw .badArguments
@@ -118,10 +118,10 @@ extension ServerCore {
         }
     }
 
-    private mutating func getData(_ id: ConnectionID, _ r: GetDataRequest, _ requester: Requester,
+    private mutating func getData(_ id: ConnectionID, _ r: GetDataRequest, _ requester: Requester, tree: DataTree,
                                   actions: inout [CoreAction]) throws(ZKError) -> GetDataResponse {
         let path = try readPath(r.path)
-        guard let node = readNode(path) else { throw .noNode }
+        guard let node = readNode(path, tree) else { throw .noNode }
         try access.check(node.acl, .read, requester)
         if r.watch {
             try admitWatches(id, path, data: true, child: false, requester, actions: &actions)
@@ -131,9 +131,9 @@ extension ServerCore {
     }
 
     private mutating func getChildren(_ id: ConnectionID, _ rawPath: JuteBytes, watch: Bool, _ requester: Requester,
-                                      actions: inout [CoreAction]) throws(ZKError) -> (children: [JuteBytes], stat: Stat) {
+                                      tree: DataTree, actions: inout [CoreAction]) throws(ZKError) -> (children: [JuteBytes], stat: Stat) {
         let path = try readPath(rawPath)
-        guard let node = readNode(path) else { throw .noNode }
+        guard let node = readNode(path, tree) else { throw .noNode }
         try access.check(node.acl, .read, requester)
         if watch {
             try admitWatches(id, path, data: false, child: true, requester, actions: &actions)
@@ -159,7 +159,7 @@ extension ServerCore {
     /// A read's node. Apache's DataTree keeps the root under "" as well as
     /// "/", so reads of "" answer for the root (watches stay on "", where
     /// no event ever fires, as in Apache).
-    private func readNode(_ path: [UInt8]) -> DataNode? {
+    private func readNode(_ path: [UInt8], _ tree: DataTree) -> DataNode? {
         tree.node(path.isEmpty ? ZNodePath.root : path)
     }
 
@@ -173,7 +173,7 @@ extension ServerCore {
     /// Re-registers a reconnecting client's watches, firing at once those
     /// whose node changed after `relativeZxid`. False when some were not set
     /// because the session reached its watch limit.
-    private mutating func setWatches(_ id: ConnectionID, _ requester: Requester, relativeZxid: Int64, data: [JuteBytes]?,
+    private mutating func setWatches(_ id: ConnectionID, _ requester: Requester, tree: DataTree, relativeZxid: Int64, data: [JuteBytes]?,
                                      exist: [JuteBytes]?, child: [JuteBytes]?, persistent: [JuteBytes]?,
                                      recursive: [JuteBytes]?, actions: inout [CoreAction]) -> Bool {
         var refused = false
@@ -194,7 +194,7 @@ extension ServerCore {
             deliver(WatchDelivery(connection: id, event: event, zxid: -1, acl: nil), actions: &actions)
         }
         for path in (data ?? []).map(\.bytesOrEmpty) {
-            if let node = readNode(path) {
+            if let node = readNode(path, tree) {
                 if node.stat.mzxid > relativeZxid { fire(path, .nodeDataChanged, actions: &actions) }
                 else if admitted(path, data: true, child: false, actions: &actions) { watches.addDataWatch(path, id) }
             } else {
@@ -202,11 +202,11 @@ extension ServerCore {
             }
         }
         for path in (exist ?? []).map(\.bytesOrEmpty) {
-            if readNode(path) != nil { fire(path, .nodeCreated, actions: &actions) }
+            if readNode(path, tree) != nil { fire(path, .nodeCreated, actions: &actions) }
             else if admitted(path, data: true, child: false, actions: &actions) { watches.addDataWatch(path, id) }
         }
         for path in (child ?? []).map(\.bytesOrEmpty) {
-            if let node = readNode(path) {
+            if let node = readNode(path, tree) {
                 if node.stat.pzxid > relativeZxid { fire(path, .nodeChildrenChanged, actions: &actions) }
                 else if admitted(path, data: false, child: true, actions: &actions) { watches.addChildWatch(path, id) }
             } else {
@@ -236,10 +236,10 @@ extension ServerCore {
 
     mutating func reply(_ id: ConnectionID, xid: Int32, err: ZKError, _ body: ZKResponse? = nil,
                                 actions: inout [CoreAction]) {
-        let header = ReplyHeader(xid: xid, zxid: tree.lastProcessedZxid, err: err)
+        let header = ReplyHeader(xid: xid, zxid: lastProcessedZxid, err: err)
         stats.packetsSent += 1
         if let index = connections.index(forKey: id) {
-            connections.values[index].lastZxid = tree.lastProcessedZxid
+            connections.values[index].lastZxid = lastProcessedZxid
             connections.values[index].lastResponseWallMillis = clockNow.wallMillis
             connections.values[index].packetsSent += 1
         }
