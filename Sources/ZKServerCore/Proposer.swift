@@ -126,10 +126,11 @@ public struct Proposer: Sendable {
         pending.dropApplied(upTo: zxid)
     }
 
-    /// The log failed: the proposals not yet applied are void.
-    mutating func discardUnapplied(committed: CommittedState) {
+    /// The log failed: the proposals not yet applied are void. Their zxids
+    /// are not handed out again (a zxid names one transaction, ever): the
+    /// log has a gap where they were.
+    mutating func discardUnapplied() {
         pending = PendingChanges()
-        lastZxid = committed.lastProcessedZxid
     }
 
     // MARK: Preparing writes

@@ -233,7 +233,8 @@ public struct ServerCore: Sendable {
 
     /// The log failed: nothing after `lastDurableZxid` was written. The
     /// writes waiting on it are answered with an error and forgotten, and
-    /// later writes are refused until `logRecovered`.
+    /// later writes are refused until `logRecovered`. Their zxids are not
+    /// handed out again: the log has a gap where they were.
     public mutating func logFailed(after lastDurableZxid: Int64, reason: String, now: Now, actions: inout [CoreAction]) {
         durable(upTo: lastDurableZxid, now: now, actions: &actions)
         while inFlightHead < inFlight.count {
@@ -243,7 +244,7 @@ public struct ServerCore: Sendable {
         }
         inFlight.removeAll()
         inFlightHead = 0
-        proposer.discardUnapplied(committed: committed)
+        proposer.discardUnapplied()
         logAvailable = false
         logGeneration += 1
     }

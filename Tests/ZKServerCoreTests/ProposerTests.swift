@@ -72,4 +72,17 @@ struct ProposerTests {
         later.monotonicNanos += 1_000_000_000
         #expect(proposer.tick(committed: committed, now: later).isEmpty)
     }
+
+    @Test func zxidsOfProposalsVoidedByALogFailureAreNeverHandedOutAgain() {
+        var proposer = makeProposer()
+        let committed = CommittedState(tree: DataTree(extendedTypesEnabled: false))
+        let me = Requester(sessionID: 0x11, authIds: [], clientAddress: [])
+        var warnings: [CoreAction] = []
+        let lost = proposer.propose(create("/lost"), cxid: 1, me, origin: .internal, committed: committed, now: start, warnings: &warnings)
+        proposer.discardUnapplied()
+        let next = proposer.propose(create("/lost"), cxid: 2, me, origin: .internal, committed: committed, now: start, warnings: &warnings)
+        #expect(next.header.zxid == lost.header.zxid + 1)
+        // The voided create left no pending change behind.
+        #expect(next.header.type == .create)
+    }
 }
