@@ -8,6 +8,7 @@ import ZKProtocol
 /// It knows nothing of connections, of liveness or of zxids still in flight;
 /// the same sequence of transactions gives the same state on every server.
 public struct CommittedState: Sendable {
+    /// The znodes, as of `lastProcessedZxid`.
     public private(set) var tree: DataTree
     /// The replicated session table, session id → negotiated timeout in
     /// milliseconds: changed only by applying createSession and closeSession

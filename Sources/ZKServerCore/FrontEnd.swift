@@ -10,10 +10,14 @@ import ZKProtocol
 /// the proposer and queues their zxid here, so that a session's later
 /// requests wait behind its unapplied writes and its replies stay in order.
 public struct FrontEnd: Sendable {
+    /// The settings it acts on.
     public let config: CoreConfig
     let access: AccessControl
+    /// Every open connection, with its session and its queue of requests.
     public internal(set) var connections: [ConnectionID: ClientConnection] = [:]
+    /// The watches of every connection.
     public internal(set) var watches = WatchManager()
+    /// Server-wide packet and latency counters.
     public internal(set) var stats = ServerStats()
     /// The zxid of the last applied transaction, for reply headers.
     public internal(set) var lastProcessedZxid: Int64
@@ -117,6 +121,7 @@ public struct FrontEnd: Sendable {
         }
     }
 
+    /// Runs a request that has reached the head of its connection's queue.
     mutating func runQueued(_ id: ConnectionID, _ item: QueuedRequest, tree: DataTree, actions: inout [CoreAction]) {
         guard let index = connections.index(forKey: id),
               let sessionID = connections.withValue(at: index, { $0.sessionID }) else { return }

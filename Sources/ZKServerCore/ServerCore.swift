@@ -60,18 +60,21 @@ public struct ServerCore: Sendable {
     /// The last zxid handed out.
     public var lastZxid: Int64 { proposer.lastZxid }
 
+    /// The front end's connections.
     public internal(set) var connections: [ConnectionID: ClientConnection] {
         get { frontEnd.connections }
         _modify { yield &frontEnd.connections }
         set { frontEnd.connections = newValue }
     }
 
+    /// The front end's watches.
     public internal(set) var watches: WatchManager {
         get { frontEnd.watches }
         _modify { yield &frontEnd.watches }
         set { frontEnd.watches = newValue }
     }
 
+    /// The front end's counters.
     public internal(set) var stats: ServerStats {
         get { frontEnd.stats }
         _modify { yield &frontEnd.stats }
