@@ -85,6 +85,62 @@ public struct FrontEnd: Sendable {
         return connection.sessionID
     }
 
+    /// One request after the handshake, in arrival order. Reads, and
+    /// requests answered with just an error, run now or wait in the
+    /// connection's queue; a write comes back, to be proposed, unless
+    /// `writesAccepted` is false (the log is down), when it is refused in
+    /// order. Returns the session to count as heard from, or nil when the
+    /// connection carries none.
+    mutating func received(_ id: ConnectionID, xid: Int32, opCode: OpCode, body: Result<ZKRequest, JuteError>,
+                           receivedNanos: UInt64?, now: Now, writesAccepted: Bool, tree: DataTree,
+                           actions: inout [CoreAction]) -> (sessionID: Int64, write: WriteSubmission?)? {
+        // One lookup, then in-place updates through the index: reading a
+        // field through `connections[id]` copies the whole connection.
+        guard let index = connections.index(forKey: id),
+              let sessionID = connections.withValue(at: index, { $0.sessionID }) else { return nil }
+        clockNow = now
+        if let receivedNanos, now.monotonicNanos >= receivedNanos {
+            let millis = Int64((now.monotonicNanos - receivedNanos) / 1_000_000)
+            stats.latency.recordLatency(millis: millis)
+            connections.values[index].latency.recordLatency(millis: millis)
+        }
+        stats.packetsReceived += 1
+        connections.values[index].packetsReceived += 1
+        connections.values[index].lastHeardWallMillis = now.wallMillis
+        connections.values[index].lastOperation = Self.operationName(opCode)
+        if xid >= 0 { connections.values[index].lastCxid = xid }
+        if opCode != .ping { connections.values[index].lastRequestWallMillis = now.wallMillis }
+        let request: ZKRequest
+        switch body {
+        case .success(let decoded):
+            request = decoded
+        case .failure(.unknownOpCode):
+            // Apache answers ZUNIMPLEMENTED and then closes the connection.
+            deferOrRun(id, .error(xid: xid, err: .unimplemented, close: true), tree: tree, actions: &actions)
+            return (sessionID, nil)
+        case .failure:
+            deferOrRun(id, .error(xid: xid, err: .marshallingError, close: false), tree: tree, actions: &actions)
+            return (sessionID, nil)
+        }
+        guard Self.isWrite(request) else {
+            deferOrRun(id, .read(xid: xid, request), tree: tree, actions: &actions)
+            return (sessionID, nil)
+        }
+        guard writesAccepted else {
+            // Nothing can be made durable: refuse, in order, without a zxid.
+            deferOrRun(id, .error(xid: xid, err: .systemError, close: false), tree: tree, actions: &actions)
+            return (sessionID, nil)
+        }
+        let requester = connections.withValue(at: index) { $0.requester(sessionID) }
+        let origin: TxnOrigin
+        if case .closeSession = request {
+            origin = .closeSession(id, xid: xid)
+        } else {
+            origin = .request(id, xid: xid, opCode: request.opCode)
+        }
+        return (sessionID, WriteSubmission(xid: xid, request: request, requester: requester, origin: origin))
+    }
+
     /// A write of `id`'s was proposed: what the connection sends next waits
     /// until it is applied and answered.
     mutating func awaitWrite(_ id: ConnectionID, zxid: Int64) {
@@ -210,4 +266,13 @@ public struct FrontEnd: Sendable {
         send(delivery.connection, .notification(
             ReplyHeader(xid: SpecialXid.notification, zxid: delivery.zxid, err: .ok), delivery.event), actions: &actions)
     }
+}
+
+/// A write the front end hands on: the proposer prepares it, the log takes
+/// it, and `awaitWrite` tells the front end which zxid its reply waits for.
+struct WriteSubmission: Sendable {
+    var xid: Int32
+    var request: ZKRequest
+    var requester: Requester
+    var origin: TxnOrigin
 }

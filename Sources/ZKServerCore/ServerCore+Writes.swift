@@ -14,25 +14,6 @@ extension ServerCore {
         log(proposal.header, proposal.body, origin: proposal.origin, actions: &actions)
     }
 
-    /// Has the proposer prepare a write and logs it; a failed check still
-    /// becomes a logged ErrorTxn with its own zxid. Returns the zxid the
-    /// reply waits for.
-    mutating func prepareAndLog(_ id: ConnectionID, xid: Int32, _ request: ZKRequest, sessionID: Int64, now: Now,
-                                actions: inout [CoreAction]) -> Int64 {
-        guard let index = connections.index(forKey: id) else { return lastZxid }
-        let requester = connections.withValue(at: index) { $0.requester(sessionID) }
-        let origin: TxnOrigin
-        if case .closeSession = request {
-            origin = .closeSession(id, xid: xid)
-        } else {
-            origin = .request(id, xid: xid, opCode: request.opCode)
-        }
-        let proposal = proposer.propose(request, cxid: xid, requester, origin: origin, committed: committed, now: now,
-                                        warnings: &actions)
-        log(proposal, actions: &actions)
-        return proposal.header.zxid
-    }
-
     /// A durable transaction: apply it, then answer whoever waits for it.
     mutating func complete(_ txn: InFlight, now: Now, actions: inout [CoreAction]) {
         let result = applyTxn(txn.header, txn.body, actions: &actions)

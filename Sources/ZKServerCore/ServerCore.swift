@@ -175,46 +175,17 @@ public struct ServerCore: Sendable {
     /// the shell read it (monotonic), for the latency statistics.
     public mutating func request(_ id: ConnectionID, xid: Int32, opCode: OpCode, body: Result<ZKRequest, JuteError>,
                                  receivedNanos: UInt64? = nil, now: Now, actions: inout [CoreAction]) {
-        // One lookup, then in-place updates through the index: reading a
-        // field through `connections[id]` copies the whole connection.
-        guard let index = connections.index(forKey: id),
-              let sessionID = connections.withValue(at: index, { $0.sessionID }) else { return }
-        clockNow = now
-        if let receivedNanos, now.monotonicNanos >= receivedNanos {
-            let millis = Int64((now.monotonicNanos - receivedNanos) / 1_000_000)
-            stats.latency.recordLatency(millis: millis)
-            connections.values[index].latency.recordLatency(millis: millis)
-        }
-        stats.packetsReceived += 1
-        connections.values[index].packetsReceived += 1
-        connections.values[index].lastHeardWallMillis = now.wallMillis
-        connections.values[index].lastOperation = Self.operationName(opCode)
-        if xid >= 0 { connections.values[index].lastCxid = xid }
-        if opCode != .ping { connections.values[index].lastRequestWallMillis = now.wallMillis }
+        guard let (sessionID, write) = frontEnd.received(id, xid: xid, opCode: opCode, body: body, receivedNanos: receivedNanos,
+                                                         now: now, writesAccepted: logAvailable, tree: tree,
+                                                         actions: &actions) else { return }
         sessions.touch(sessionID, now: now)
-        let request: ZKRequest
-        switch body {
-        case .success(let decoded):
-            request = decoded
-        case .failure(.unknownOpCode):
-            // Apache answers ZUNIMPLEMENTED and then closes the connection.
-            frontEnd.deferOrRun(id, .error(xid: xid, err: .unimplemented, close: true), tree: tree, actions: &actions)
-            return
-        case .failure:
-            frontEnd.deferOrRun(id, .error(xid: xid, err: .marshallingError, close: false), tree: tree, actions: &actions)
-            return
-        }
-        if FrontEnd.isWrite(request) && !logAvailable {
-            // Nothing can be made durable: refuse, in order, without a zxid.
-            frontEnd.deferOrRun(id, .error(xid: xid, err: .systemError, close: false), tree: tree, actions: &actions)
-        } else if FrontEnd.isWrite(request) {
-            // Writes are prepared at once, even behind unapplied ones: the
-            // pending changes make each see the state the earlier leave.
-            let zxid = prepareAndLog(id, xid: xid, request, sessionID: sessionID, now: now, actions: &actions)
-            frontEnd.awaitWrite(id, zxid: zxid)
-        } else {
-            frontEnd.deferOrRun(id, .read(xid: xid, request), tree: tree, actions: &actions)
-        }
+        guard let write else { return }
+        // Writes are prepared at once, even behind unapplied ones: the
+        // pending changes make each see the state the earlier leave.
+        let proposal = proposer.propose(write.request, cxid: write.xid, write.requester, origin: write.origin,
+                                        committed: committed, now: now, warnings: &actions)
+        log(proposal, actions: &actions)
+        frontEnd.awaitWrite(id, zxid: proposal.header.zxid)
     }
 
     // MARK: Log progress

@@ -87,4 +87,38 @@ struct FrontEndTests {
         #expect(actions.count == 1)
         if case .close(2, _) = actions.first {} else { Issue.record("expected connection 2 closed, got \(actions)") }
     }
+
+    @Test func aWriteIsHandedOnForTheProposerAndRefusedInOrderWhileTheLogIsDown() throws {
+        var frontEnd = withSession()
+        let tree = DataTree(extendedTypesEnabled: false)
+        var actions: [CoreAction] = []
+        let create = ZKRequest.create(CreateRequest(path: "/a", data: "", acl: ACL.openACLUnsafe, flags: 0))
+        let handed = frontEnd.received(1, xid: 1, opCode: .create, body: .success(create), receivedNanos: nil, now: start,
+                                       writesAccepted: true, tree: tree, actions: &actions)
+        let write = try #require(handed?.write)
+        #expect(handed?.sessionID == 0x11)
+        #expect(write.xid == 1 && write.request == create && write.requester.sessionID == 0x11)
+        #expect(actions.isEmpty)
+        frontEnd.awaitWrite(1, zxid: 1)
+        // With the log down the next write is refused, but only after the first is answered.
+        let refused = frontEnd.received(1, xid: 2, opCode: .create, body: .success(create), receivedNanos: nil, now: start,
+                                        writesAccepted: false, tree: tree, actions: &actions)
+        #expect(refused?.write == nil)
+        #expect(actions.isEmpty)
+        frontEnd.reply(1, xid: 1, err: .systemError, actions: &actions)
+        frontEnd.finishHead(1, tree: tree, actions: &actions)
+        #expect(replies(actions).map(\.xid) == [1, 2])
+        #expect(replies(actions).map(\.err) == [.systemError, .systemError])
+    }
+
+    @Test func aConnectionWithoutASessionHandsNothingOn() {
+        var frontEnd = makeFrontEnd()
+        var actions: [CoreAction] = []
+        frontEnd.connectionOpened(1, address: local, now: start, actions: &actions)
+        let handed = frontEnd.received(1, xid: 1, opCode: .exists, body: .success(.exists(ExistsRequest(path: "/", watch: false))),
+                                       receivedNanos: nil, now: start, writesAccepted: true, tree: DataTree(extendedTypesEnabled: false),
+                                       actions: &actions)
+        #expect(handed == nil)
+        #expect(actions.isEmpty)
+    }
 }
