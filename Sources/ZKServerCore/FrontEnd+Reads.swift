@@ -78,6 +78,13 @@ extension FrontEnd {
         case .multiRead(let multi):
             var results: [MultiResult] = []
             for op in multi.ops {
+                // A null path is Apache's NullPointerException, which fails
+                // the whole multiRead (after the ops before it have run).
+                switch op {
+                case .getChildren(let r) where r.path.isNull: throw .marshallingError
+                case .getData(let r) where r.path.isNull: throw .marshallingError
+                default: break
+                }
                 do throws(ZKError) {
                     switch op {
                     case .getChildren(let r):
