@@ -3,19 +3,14 @@ import ZKProtocol
 
 // The write pipeline: prepare → log → (durable) → apply → reply.
 extension ServerCore {
-    /// Hands a transaction to the log.
-    mutating func log(_ header: TxnHeader, _ body: TxnBody, origin: TxnOrigin, actions: inout [CoreAction]) {
-        inFlight.append(InFlight(header: header, body: body, origin: origin))
-        actions.append(.log(header, body))
-    }
-
-    /// Hands a proposal to the log.
+    /// Hands a proposal to the log; it waits in `inFlight` until durable.
     mutating func log(_ proposal: Proposal, actions: inout [CoreAction]) {
-        log(proposal.header, proposal.body, origin: proposal.origin, actions: &actions)
+        inFlight.append(proposal)
+        actions.append(.log(proposal.header, proposal.body))
     }
 
     /// A durable transaction: apply it, then answer whoever waits for it.
-    mutating func complete(_ txn: InFlight, now: Now, actions: inout [CoreAction]) {
+    mutating func complete(_ txn: Proposal, now: Now, actions: inout [CoreAction]) {
         let result = applyTxn(txn.header, txn.body, actions: &actions)
         proposer.applied(upTo: txn.header.zxid)
         switch txn.origin {
@@ -50,7 +45,7 @@ extension ServerCore {
 
     /// A transaction the log could not take: its writer gets an error, and
     /// nothing of it is applied.
-    mutating func failed(_ txn: InFlight, actions: inout [CoreAction]) {
+    mutating func failed(_ txn: Proposal, actions: inout [CoreAction]) {
         switch txn.origin {
         case .request(let id, let xid, _):
             frontEnd.reply(id, xid: xid, err: .systemError, actions: &actions)

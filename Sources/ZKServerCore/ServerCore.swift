@@ -23,8 +23,8 @@ public struct ServerCore: Sendable {
     public internal(set) var proposer: Proposer
     /// Connections, their request queues, reads, watches and replies.
     public internal(set) var frontEnd: FrontEnd
-    /// Transactions handed to the log and not yet applied, in zxid order.
-    var inFlight: [InFlight] = []
+    /// Proposals handed to the log and not yet applied, in zxid order.
+    var inFlight: [Proposal] = []
     var inFlightHead = 0
     /// False after the log failed, until the shell says it works again:
     /// writes are refused meanwhile, reads go on.
@@ -278,9 +278,3 @@ enum TxnOrigin: Sendable {
     case `internal`
 }
 
-/// A transaction handed to the log and not yet applied.
-struct InFlight: Sendable {
-    var header: TxnHeader
-    var body: TxnBody
-    var origin: TxnOrigin
-}
