@@ -2,10 +2,10 @@ import ZKDataTree
 import ZKProtocol
 
 // The four-letter words that explain connections, sessions and watches.
-extension ServerCore {
+extension FrontEnd {
     /// One `cons` line (Apache's fields, then SwiftZK's: idle_ms — since the
     /// client last sent anything —, session_age_ms, ephemerals, watches).
-    func connectionLine(_ c: ClientConnection, now: Now) -> String {
+    func connectionLine(_ c: ClientConnection, now: Now, tree: DataTree, sessions: SessionTracker) -> String {
         let interest = c.isFourLetterWord ? 0 : 1
         var line = " /\(c.address.display)[\(interest)](queued=\(c.queue.count),recved=\(c.packetsReceived),sent=\(c.packetsSent)"
         if let sid = c.sessionID, let session = sessions[sid] {
@@ -21,12 +21,12 @@ extension ServerCore {
     }
 
     /// `cons`: every connection, then a blank line.
-    public func consText(now: Now) -> String {
-        connections.values.sorted { $0.id < $1.id }.map { connectionLine($0, now: now) + "\n" }.joined() + "\n"
+    func consText(now: Now, tree: DataTree, sessions: SessionTracker) -> String {
+        connections.values.sorted { $0.id < $1.id }.map { connectionLine($0, now: now, tree: tree, sessions: sessions) + "\n" }.joined() + "\n"
     }
 
     /// `crst`: resets every connection's statistics.
-    public mutating func resetConnectionStats() -> String {
+    mutating func resetConnectionStats() -> String {
         for id in connections.keys {
             connections[id]?.latency = LatencyStats()
             connections[id]?.packetsReceived = 0
@@ -36,14 +36,14 @@ extension ServerCore {
     }
 
     /// `srst`: resets the server statistics.
-    public mutating func resetServerStats() -> String {
+    mutating func resetServerStats() -> String {
         stats = ServerStats()
         return "Server stats reset.\n"
     }
 
     /// Sessions grouped by when they expire, rounded up to the next tick as
     /// Apache's ExpiryQueue shows them.
-    private func expiryBuckets(now: Now) -> [(wallMillis: Int64, ids: [Int64])] {
+    private func expiryBuckets(now: Now, sessions: SessionTracker) -> [(wallMillis: Int64, ids: [Int64])] {
         let tick = Int64(max(config.tickTimeMillis, 1))
         var buckets: [Int64: [Int64]] = [:]
         for session in sessions.sessions.values {
@@ -56,16 +56,16 @@ extension ServerCore {
 
     /// `dump`: sessions by expiry, ephemerals by session (with the client
     /// address, which Apache leaves out), and connections.
-    public func dumpText(now: Now) -> String {
-        var text = "SessionTracker dump:\nSession Sets (\(expiryBuckets(now: now).count))/(\(sessions.count)):\n"
-        for bucket in expiryBuckets(now: now) {
+    func dumpText(now: Now, tree: DataTree, sessions: SessionTracker) -> String {
+        var text = "SessionTracker dump:\nSession Sets (\(expiryBuckets(now: now, sessions: sessions).count))/(\(sessions.count)):\n"
+        for bucket in expiryBuckets(now: now, sessions: sessions) {
             text += "\(bucket.ids.count) expire at \(JavaDate.text(wallMillis: bucket.wallMillis)):\n"
             for id in bucket.ids { text += "\t\(hex(id))\n" }
         }
         let owners = tree.ephemerals.keys.sorted()
         text += "ephemeral nodes dump:\nSessions with Ephemerals (\(owners.count)):\n"
         for owner in owners {
-            text += "\(hex(owner)): \(clientDescription(of: owner))\n"
+            text += "\(hex(owner)): \(clientDescription(of: owner, sessions: sessions))\n"
             for path in tree.ephemerals(of: owner) { text += "\t\(String(decoding: path, as: UTF8.self))\n" }
         }
         text += "Connections dump:\nConnections Sets (1)/(\(connections.count)):\n\(connections.count) connections:\n"
@@ -76,7 +76,7 @@ extension ServerCore {
     }
 
     /// "connected from /addr" or "disconnected, expires in N ms".
-    func clientDescription(of sessionID: Int64) -> String {
+    func clientDescription(of sessionID: Int64, sessions: SessionTracker) -> String {
         guard let session = sessions[sessionID] else { return "(no session)" }
         if let id = session.connection, let c = connections[id] {
             return "connected from /\(c.address.display)"
@@ -87,7 +87,7 @@ extension ServerCore {
     }
 
     /// `wchs`: a summary of the watches.
-    public func watchSummaryText() -> String {
+    func watchSummaryText() -> String {
         let byConnection = watches.watchersWithPaths()
         let paths = Set(byConnection.values.flatMap { $0 })
         let total = byConnection.values.reduce(0) { $0 + $1.count }
@@ -95,7 +95,7 @@ extension ServerCore {
     }
 
     /// `wchc` (by session) and `wchp` (by path).
-    public func watchListText(byPath: Bool) -> String {
+    func watchListText(byPath: Bool) -> String {
         let byConnection = watches.watchersWithPaths()
         var text = ""
         if byPath {
@@ -121,7 +121,7 @@ extension ServerCore {
 
     /// `mntr`: key-tab-value lines, Apache's keys for what SwiftZK measures.
     /// `process` carries the shell's figures (file descriptors, uptime, sizes).
-    public func monitorText(process: [(String, String)]) -> String {
+    func monitorText(process: [(String, String)], tree: DataTree, sessions: SessionTracker, unappliedCount: Int) -> String {
         var lines: [(String, String)] = [
             ("zk_version", config.versionString),
             ("zk_server_state", "standalone"),
@@ -148,7 +148,7 @@ extension ServerCore {
     /// leaked handles (sessions that only ping) and of duplicate
     /// registrations (ephemerals with the same data, or the same name apart
     /// from a sequence suffix, under one parent, owned by different sessions).
-    public func leakText(now: Now) -> String {
+    func leakText(now: Now, tree: DataTree, sessions: SessionTracker) -> String {
         struct Entry {
             var session: Session
             var connection: ClientConnection?
@@ -174,13 +174,13 @@ extension ServerCore {
                     text += "  \(hex(sid)) connected /\(c.address.display) age \(age) ms, heard \(max(0, now.wallMillis - c.lastHeardWallMillis)) ms ago, last request other than ping \(quiet) ms ago, \(ephemerals) ephemerals, \(watches.watchPaths(of: c.id).count) watches\n"
                     if quiet >= config.idleSessionMillis { idle.append(sid) }
                 } else {
-                    text += "  \(hex(sid)) \(clientDescription(of: sid)), age \(age) ms, \(ephemerals) ephemerals\n"
+                    text += "  \(hex(sid)) \(clientDescription(of: sid, sessions: sessions)), age \(age) ms, \(ephemerals) ephemerals\n"
                 }
             }
             if !idle.isEmpty {
                 text += "  suspected leaked handles: \(idle.count) sessions only ping for over \(config.idleSessionMillis) ms: \(idle.map(hex).joined(separator: ", "))\n"
             }
-            for duplicate in duplicateRegistrations(among: Set(entries.map(\.session.id))) {
+            for duplicate in duplicateRegistrations(among: Set(entries.map(\.session.id)), tree: tree) {
                 text += "  duplicate registrations: \(duplicate)\n"
             }
         }
@@ -197,7 +197,7 @@ extension ServerCore {
     /// Groups of ephemerals under one parent, owned by two or more of
     /// `owners`, with identical data or the same name once a sequence suffix
     /// is removed.
-    func duplicateRegistrations(among owners: Set<Int64>) -> [String] {
+    func duplicateRegistrations(among owners: Set<Int64>, tree: DataTree) -> [String] {
         var groups: [String: Set<Int64>] = [:]
         for owner in owners {
             for path in tree.ephemerals(of: owner) {

@@ -1,3 +1,4 @@
+import ZKDataTree
 import ZKProtocol
 
 /// The four-letter words: their names and the text the server answers.
@@ -29,17 +30,17 @@ public enum FourLetterWord: String, CaseIterable, Sendable {
     }
 }
 
-extension ServerCore {
+extension FrontEnd {
     /// A connection opened with a four-letter word: it counts as one packet
     /// received, as in Apache.
-    public mutating func fourLetterWordReceived(_ id: ConnectionID) {
+    mutating func fourLetterWordReceived(_ id: ConnectionID) {
         connections[id]?.isFourLetterWord = true
         connections[id]?.packetsReceived += 1
         stats.packetsReceived += 1
     }
 
     /// The text of `srvr` (and of `stat` when `withClients`), in Apache's layout.
-    public func serverStatusText(withClients: Bool) -> String {
+    func serverStatusText(withClients: Bool, tree: DataTree) -> String {
         var text = "Zookeeper version: \(config.versionString)\n"
         if withClients {
             text += "Clients:\n"

@@ -87,6 +87,8 @@ struct Preparer {
     let extendedTypesEnabled: Bool
     /// `enforceQuota`: check quotas on create and setData.
     var enforceQuota = false
+    /// `limits.ephemeralsPerSession`: 0 means no limit.
+    var ephemeralsPerSession = 0
 
     /// Throws quotaExceeded when a hard quota would be passed.
     private func checkQuota(_ path: [UInt8], bytesDiff: Int64, countDiff: Int64) throws(ZKError) {
@@ -121,6 +123,10 @@ struct Preparer {
         if pending.record(path, in: tree) != nil { throw .nodeExists }
         if case .session = tree.ephemeralOwnerType(parent.stat.ephemeralOwner) { throw .noChildrenForEphemerals }
         try checkQuota(path, bytesDiff: Int64(data.count), countDiff: 1)
+        if mode.isEphemeral, ephemeralsPerSession > 0,
+           pending.ephemerals(of: requester.sessionID, in: tree).count >= ephemeralsPerSession {
+            throw .quotaExceeded
+        }
         let newCVersion = parent.stat.cversion &+ 1
         let body: TxnBody
         let owner: Int64

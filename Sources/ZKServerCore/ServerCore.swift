@@ -1,9 +1,11 @@
 import ZKDataTree
 import ZKProtocol
 
-/// The standalone server as a deterministic state machine.
+/// The standalone server as a deterministic state machine: the composition
+/// front end → proposer → log → committed state → front end.
 ///
-/// It owns the tree, the sessions and the watches. The shell feeds it
+/// It owns the tree, the sessions and the watches, through its three parts
+/// (FrontEnd, Proposer, CommittedState). The shell feeds it
 /// connection events, decoded requests and log progress with the time, and
 /// carries out the actions it returns, in order. It does no I/O and reads no
 /// clock.
@@ -15,18 +17,14 @@ import ZKProtocol
 /// writes, so its replies stay in order and it reads its own writes.
 public struct ServerCore: Sendable {
     public let config: CoreConfig
-    public internal(set) var tree: DataTree
-    public internal(set) var sessions: SessionTracker
-    public internal(set) var watches = WatchManager()
-    public internal(set) var connections: [ConnectionID: ClientConnection] = [:]
-    let access: AccessControl
-    /// The last zxid handed out.
-    public internal(set) var lastZxid: Int64
-    public internal(set) var stats = ServerStats()
-    var reaper: ContainerReaper
-    var pending = PendingChanges()
-    /// Transactions handed to the log and not yet applied, in zxid order.
-    var inFlight: [InFlight] = []
+    /// The tree and the replicated session table, as every server holds them.
+    public internal(set) var committed: CommittedState
+    /// Zxids, prepared writes, session expiry and container reaping.
+    public internal(set) var proposer: Proposer
+    /// Connections, their request queues, reads, watches and replies.
+    public internal(set) var frontEnd: FrontEnd
+    /// Proposals handed to the log and not yet applied, in zxid order.
+    var inFlight: [Proposal] = []
     var inFlightHead = 0
     /// False after the log failed, until the shell says it works again:
     /// writes are refused meanwhile, reads go on.
@@ -38,51 +36,61 @@ public struct ServerCore: Sendable {
     /// their timeouts, and the last zxid).
     public init(config: CoreConfig, now: Now, tree: DataTree? = nil, recoveredSessions: [Int64: Int32] = [:]) {
         self.config = config
-        clockNow = now
         let tree = tree ?? DataTree(extendedTypesEnabled: config.extendedTypesEnabled)
-        self.tree = tree
-        lastZxid = tree.lastProcessedZxid
-        sessions = SessionTracker(serverID: config.serverID, wallMillis: now.wallMillis)
+        committed = CommittedState(tree: tree, sessionTimeouts: recoveredSessions)
+        var sessions = SessionTracker(serverID: config.serverID, wallMillis: now.wallMillis)
         for (id, timeout) in recoveredSessions {
             sessions.restore(id: id, timeoutMillis: timeout, secret: config.sessionSecret, now: now)
         }
-        access = AccessControl(superDigest: config.superDigest, skipACL: config.skipACL, sasl: config.saslProvider)
-        reaper = ContainerReaper(lastCheckNanos: now.monotonicNanos)
+        let access = AccessControl(superDigest: config.superDigest, skipACL: config.skipACL, sasl: config.saslProvider)
+        frontEnd = FrontEnd(config: config, access: access, lastProcessedZxid: tree.lastProcessedZxid, now: now)
+        proposer = Proposer(config: config, access: access, lastZxid: tree.lastProcessedZxid, sessions: sessions, now: now)
     }
+
+    /// The committed tree.
+    public var tree: DataTree { committed.tree }
+
+    /// The live sessions (the proposer's: liveness, passwords, connections).
+    public internal(set) var sessions: SessionTracker {
+        get { proposer.sessions }
+        _modify { yield &proposer.sessions }
+        set { proposer.sessions = newValue }
+    }
+
+    /// The last zxid handed out.
+    public var lastZxid: Int64 { proposer.lastZxid }
+
+    /// The front end's connections.
+    public internal(set) var connections: [ConnectionID: ClientConnection] {
+        get { frontEnd.connections }
+        _modify { yield &frontEnd.connections }
+        set { frontEnd.connections = newValue }
+    }
+
+    /// The front end's watches.
+    public internal(set) var watches: WatchManager {
+        get { frontEnd.watches }
+        _modify { yield &frontEnd.watches }
+        set { frontEnd.watches = newValue }
+    }
+
+    /// The front end's counters.
+    public internal(set) var stats: ServerStats {
+        get { frontEnd.stats }
+        _modify { yield &frontEnd.stats }
+        set { frontEnd.stats = newValue }
+    }
+
+    var access: AccessControl { frontEnd.access }
 
     /// The time of the latest input, for the per-connection figures.
-    var clockNow: Now
+    var clockNow: Now {
+        get { frontEnd.clockNow }
+        set { frontEnd.clockNow = newValue }
+    }
 
     /// Apache's abbreviation of an operation, as `cons` shows it (`lop`).
-    static func operationName(_ op: OpCode) -> String {
-        switch op {
-        case .ping: return "PING"
-        case .createSession: return "SESS"
-        case .multi: return "MULT"
-        case .multiRead: return "MLTR"
-        case .create, .create2, .createTTL, .createContainer: return "CREA"
-        case .delete, .deleteContainer: return "DELE"
-        case .setData: return "SETD"
-        case .reconfig: return "RECO"
-        case .setACL: return "SETA"
-        case .closeSession: return "CLOS"
-        case .sync: return "SYNC"
-        case .check: return "CHEC"
-        case .exists: return "EXIS"
-        case .getData: return "GETD"
-        case .setWatches: return "SETW"
-        case .setWatches2: return "STW2"
-        case .addWatch: return "ADDW"
-        case .getACL: return "GETA"
-        case .getChildren, .getChildren2: return "GETC"
-        case .getAllChildrenNumber: return "GETACN"
-        case .checkWatches: return "CHKW"
-        case .removeWatches: return "REMW"
-        case .whoAmI: return "HOMI"
-        case .getEphemerals: return "GETE"
-        default: return "NA"
-        }
-    }
+    static func operationName(_ op: OpCode) -> String { FrontEnd.operationName(op) }
 
     /// The number of transactions waiting for the log.
     public var unappliedCount: Int { inFlight.count - inFlightHead }
@@ -92,24 +100,14 @@ public struct ServerCore: Sendable {
     /// A new connection. Over `maxClientCnxns` from its address, it is closed
     /// at once, as Apache does.
     public mutating func connectionOpened(_ id: ConnectionID, address: ClientAddress, now: Now, actions: inout [CoreAction]) {
-        let limit = config.maxClientConnectionsPerHost
-        if limit > 0, connections.values.lazy.filter({ $0.address.bytes == address.bytes }).count >= limit {
-            actions.append(.close(id, reason: "too many connections from \(address.host) - max is \(limit)"))
-            return
-        }
-        if config.maxConnections > 0, connections.count >= config.maxConnections {
-            actions.append(.close(id, reason: "too many connections in total - max is \(config.maxConnections)"))
-            return
-        }
-        connections[id] = ClientConnection(id: id, address: address, openedWallMillis: now.wallMillis)
+        frontEnd.connectionOpened(id, address: address, now: now, actions: &actions)
     }
 
     /// The connection is gone (closed by either side). Its watches go; its
     /// session stays until it expires or the client resumes it elsewhere.
     public mutating func connectionClosed(_ id: ConnectionID, now: Now) {
-        guard let connection = connections.removeValue(forKey: id) else { return }
-        watches.removeAll(id)
-        if let sessionID = connection.sessionID, sessions[sessionID]?.connection == id {
+        guard let sessionID = frontEnd.connectionClosed(id) else { return }
+        if sessions[sessionID]?.connection == id {
             sessions[sessionID]?.connection = nil
         }
     }
@@ -134,16 +132,15 @@ public struct ServerCore: Sendable {
                 actions.append(.close(id, reason: "cannot create a session: the transaction log is unavailable"))
                 return
             }
-            let session = sessions.create(timeoutMillis: timeout, secret: config.sessionSecret, connection: id, now: now)
+            let (session, proposal) = proposer.createSession(timeoutMillis: timeout, connection: id, now: now)
             attach(id, session: session.id)
-            let header = nextHeader(session: session.id, cxid: 0, type: .createSession, now: now)
-            log(header, .createSession(CreateSessionTxn(timeOut: timeout)), origin: .connect(id), actions: &actions)
-            connections[id]?.queue.append(.write(header.zxid))
+            log(proposal, actions: &actions)
+            frontEnd.awaitWrite(id, zxid: proposal.header.zxid)
             return
         }
         guard let session = sessions[request.sessionId], !session.closing,
               session.password == request.passwd.bytesOrEmpty else {
-            send(id, .connectResponse(ConnectResponse(
+            frontEnd.send(id, .connectResponse(ConnectResponse(
                 timeOut: 0, sessionId: 0, passwd: JuteBytes([UInt8](repeating: 0, count: 16)), readOnly: false)),
                  actions: &actions)
             actions.append(.close(id, reason: "session \(hex(request.sessionId)) is expired, unknown or its password is wrong"))
@@ -157,7 +154,7 @@ public struct ServerCore: Sendable {
         sessions[session.id]?.timeoutMillis = timeout
         sessions.touch(session.id, now: now)
         attach(id, session: session.id)
-        send(id, .connectResponse(ConnectResponse(
+        frontEnd.send(id, .connectResponse(ConnectResponse(
             timeOut: timeout, sessionId: session.id, passwd: JuteBytes(session.password), readOnly: false)),
              actions: &actions)
     }
@@ -165,8 +162,10 @@ public struct ServerCore: Sendable {
     mutating func attach(_ id: ConnectionID, session: Int64) {
         sessions[session]?.connection = id
         connections[id]?.sessionID = session
-        connections[id]?.establishedWallMillis = clockNow.wallMillis
-        sessions[session]?.lastAddress = connections[id]?.address.display
+        let established = clockNow.wallMillis
+        connections[id]?.establishedWallMillis = established
+        let address = connections[id]?.address.display
+        sessions[session]?.lastAddress = address
     }
 
     // MARK: Requests
@@ -176,89 +175,17 @@ public struct ServerCore: Sendable {
     /// the shell read it (monotonic), for the latency statistics.
     public mutating func request(_ id: ConnectionID, xid: Int32, opCode: OpCode, body: Result<ZKRequest, JuteError>,
                                  receivedNanos: UInt64? = nil, now: Now, actions: inout [CoreAction]) {
-        // One lookup, then in-place updates through the index: reading a
-        // field through `connections[id]` copies the whole connection.
-        guard let index = connections.index(forKey: id),
-              let sessionID = connections.withValue(at: index, { $0.sessionID }) else { return }
-        clockNow = now
-        if let receivedNanos, now.monotonicNanos >= receivedNanos {
-            let millis = Int64((now.monotonicNanos - receivedNanos) / 1_000_000)
-            stats.latency.recordLatency(millis: millis)
-            connections.values[index].latency.recordLatency(millis: millis)
-        }
-        stats.packetsReceived += 1
-        connections.values[index].packetsReceived += 1
-        connections.values[index].lastHeardWallMillis = now.wallMillis
-        connections.values[index].lastOperation = Self.operationName(opCode)
-        if xid >= 0 { connections.values[index].lastCxid = xid }
-        if opCode != .ping { connections.values[index].lastRequestWallMillis = now.wallMillis }
+        guard let (sessionID, write) = frontEnd.received(id, xid: xid, opCode: opCode, body: body, receivedNanos: receivedNanos,
+                                                         now: now, writesAccepted: logAvailable, tree: tree,
+                                                         actions: &actions) else { return }
         sessions.touch(sessionID, now: now)
-        let request: ZKRequest
-        switch body {
-        case .success(let decoded):
-            request = decoded
-        case .failure(.unknownOpCode):
-            // Apache answers ZUNIMPLEMENTED and then closes the connection.
-            deferOrRun(id, .error(xid: xid, err: .unimplemented, close: true), actions: &actions)
-            return
-        case .failure:
-            deferOrRun(id, .error(xid: xid, err: .marshallingError, close: false), actions: &actions)
-            return
-        }
-        if isWrite(request) && !logAvailable {
-            // Nothing can be made durable: refuse, in order, without a zxid.
-            deferOrRun(id, .error(xid: xid, err: .systemError, close: false), actions: &actions)
-        } else if isWrite(request) {
-            // Writes are prepared at once, even behind unapplied ones: the
-            // pending changes make each see the state the earlier leave.
-            let zxid = prepareAndLog(id, xid: xid, request, sessionID: sessionID, now: now, actions: &actions)
-            if let index = connections.index(forKey: id) { connections.values[index].queue.append(.write(zxid)) }
-        } else {
-            deferOrRun(id, .read(xid: xid, request), actions: &actions)
-        }
-    }
-
-    private func isWrite(_ request: ZKRequest) -> Bool {
-        switch request {
-        case .create, .create2, .createContainer, .createTTL, .delete, .deleteContainer, .setData, .setACL,
-             .check, .reconfig, .multi, .closeSession:
-            return true
-        default:
-            return false
-        }
-    }
-
-    /// Runs a non-write request now, or queues it behind the connection's
-    /// unapplied writes.
-    private mutating func deferOrRun(_ id: ConnectionID, _ item: QueuedRequest, actions: inout [CoreAction]) {
-        guard let index = connections.index(forKey: id) else { return }
-        if connections.withValue(at: index, { $0.queue.isEmpty }) {
-            runQueued(id, item, actions: &actions)
-        } else {
-            connections.values[index].queue.append(item)
-        }
-    }
-
-    mutating func runQueued(_ id: ConnectionID, _ item: QueuedRequest, actions: inout [CoreAction]) {
-        guard let index = connections.index(forKey: id),
-              let sessionID = connections.withValue(at: index, { $0.sessionID }) else { return }
-        switch item {
-        case .error(let xid, let err, let close):
-            reply(id, xid: xid, err: err, actions: &actions)
-            if close { actions.append(.close(id, reason: "unknown operation (xid \(xid))")) }
-        case .read(_, .ping):
-            // Apache answers every ping with the ping xid, whatever was sent.
-            reply(id, xid: SpecialXid.ping, err: .ok, actions: &actions)
-        case .read(let xid, .auth(let packet)):
-            authenticate(id, xid: xid, packet, actions: &actions)
-        case .read(let xid, .sasl(let request)):
-            sasl(id, xid: xid, request, actions: &actions)
-        case .read(let xid, let request):
-            let requester = connections.withValue(at: index) { $0.requester(sessionID) }
-            read(id, xid: xid, request, requester, actions: &actions)
-        case .write:
-            break
-        }
+        guard let write else { return }
+        // Writes are prepared at once, even behind unapplied ones: the
+        // pending changes make each see the state the earlier leave.
+        let proposal = proposer.propose(write.request, cxid: write.xid, write.requester, origin: write.origin,
+                                        committed: committed, now: now, warnings: &actions)
+        log(proposal, actions: &actions)
+        frontEnd.awaitWrite(id, zxid: proposal.header.zxid)
     }
 
     // MARK: Log progress
@@ -280,7 +207,8 @@ public struct ServerCore: Sendable {
 
     /// The log failed: nothing after `lastDurableZxid` was written. The
     /// writes waiting on it are answered with an error and forgotten, and
-    /// later writes are refused until `logRecovered`.
+    /// later writes are refused until `logRecovered`. Their zxids are not
+    /// handed out again: the log has a gap where they were.
     public mutating func logFailed(after lastDurableZxid: Int64, reason: String, now: Now, actions: inout [CoreAction]) {
         durable(upTo: lastDurableZxid, now: now, actions: &actions)
         while inFlightHead < inFlight.count {
@@ -290,8 +218,7 @@ public struct ServerCore: Sendable {
         }
         inFlight.removeAll()
         inFlightHead = 0
-        pending = PendingChanges()
-        lastZxid = tree.lastProcessedZxid
+        proposer.discardUnapplied()
         logAvailable = false
         logGeneration += 1
     }
@@ -307,8 +234,7 @@ public struct ServerCore: Sendable {
     public mutating func expireSession(_ sessionID: Int64, now: Now, actions: inout [CoreAction]) -> String {
         clockNow = now
         guard let session = sessions[sessionID], !session.closing else { return "no live session \(hex(sessionID))\n" }
-        let header = nextHeader(session: sessionID, cxid: 0, type: .closeSession, now: now)
-        logCloseSession(sessionID, header: header, origin: .expiry(sessionID), actions: &actions)
+        log(proposer.closeSession(sessionID, origin: .expiry(sessionID), committed: committed, now: now), actions: &actions)
         actions.append(.warn("admin action: session \(hex(sessionID)) expired on request"))
         return "session \(hex(sessionID)) expired\n"
     }
@@ -316,9 +242,7 @@ public struct ServerCore: Sendable {
     /// Closes every connection from `host` (an admin action); their sessions
     /// stay until they expire or their clients return.
     public mutating func closeConnections(fromHost host: String, actions: inout [CoreAction]) -> String {
-        let doomed = connections.values.filter { $0.address.host == host && !$0.isFourLetterWord }.map(\.id).sorted()
-        for id in doomed { actions.append(.close(id, reason: "admin action: every connection from \(host) closed on request")) }
-        return "closed \(doomed.count) connections from \(host)\n"
+        frontEnd.closeConnections(fromHost: host, actions: &actions)
     }
 
     // MARK: Time
@@ -327,21 +251,8 @@ public struct ServerCore: Sendable {
     /// nodes. Call it often (every few tens of milliseconds).
     public mutating func tick(now: Now, actions: inout [CoreAction]) {
         clockNow = now
-        for sessionID in sessions.expire(at: now) {
-            let header = nextHeader(session: sessionID, cxid: 0, type: .closeSession, now: now)
-            logCloseSession(sessionID, header: header, origin: .expiry(sessionID), actions: &actions)
-        }
-        for path in reaper.due(tree: tree, config: config, now: now) {
-            let requester = Requester(sessionID: 0, authIds: [], clientAddress: [])
-            var header = nextHeader(session: 0, cxid: 0, type: .deleteContainer, now: now)
-            let body: TxnBody
-            do {
-                body = try makePreparer(requester, header: header).deleteContainer(path: JuteBytes(path), pending: &pending)
-            } catch {
-                header.type = .error
-                body = .error(ErrorTxn(err: error))
-            }
-            log(header, body, origin: .internal, actions: &actions)
+        for proposal in proposer.tick(committed: committed, now: now) {
+            log(proposal, actions: &actions)
         }
     }
 }
@@ -367,9 +278,3 @@ enum TxnOrigin: Sendable {
     case `internal`
 }
 
-/// A transaction handed to the log and not yet applied.
-struct InFlight: Sendable {
-    var header: TxnHeader
-    var body: TxnBody
-    var origin: TxnOrigin
-}

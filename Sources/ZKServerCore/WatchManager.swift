@@ -197,4 +197,17 @@ public struct WatchManager: Sendable {
 
     /// Number of watches (path, connection pairs) over both tables.
     public var watchCount: Int { dataWatches.count + childWatches.count }
+
+    /// The watches `watcher` holds, counted as `watchCount` counts them: one
+    /// per path in each table.
+    public func watchCount(of watcher: ConnectionID) -> Int {
+        (dataWatches.byWatcher[watcher]?.count ?? 0) + (childWatches.byWatcher[watcher]?.count ?? 0)
+    }
+
+    /// How many watches `watcher` would gain by watching `path` in the data
+    /// table, the child table or both: the tables where it has none there yet.
+    func addedCount(_ path: [UInt8], _ watcher: ConnectionID, data: Bool, child: Bool) -> Int {
+        (data && dataWatches.modes(path, watcher).isEmpty ? 1 : 0)
+            + (child && childWatches.modes(path, watcher).isEmpty ? 1 : 0)
+    }
 }

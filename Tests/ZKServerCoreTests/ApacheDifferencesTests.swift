@@ -95,6 +95,11 @@ struct ApacheDifferencesTests {
         for request in badArguments {
             #expect(h.send(1, request)?.header.err == .badArguments, "\(request.opCode)")
         }
+        // In a multiRead it fails the whole request, as Apache's does.
+        let multiRead = ZKRequest.multiRead(MultiRequest(ops: [
+            .getData(GetDataRequest(path: "/", watch: false)), .getData(GetDataRequest(path: .null, watch: false)),
+        ]))
+        #expect(h.send(1, multiRead)?.header.err == .marshallingError)
         // sync echoes the path it was given, null included.
         #expect(h.send(1, .sync(SyncRequest(path: .null)))?.body == .sync(SyncResponse(path: .null)))
         // The connection lives on.

@@ -343,6 +343,30 @@ struct ServerCoreTests {
         #expect(h.send(1, create("/again"))?.header.err == .ok)
     }
 
+    @Test func aLogFailureLeavesAGapInTheZxidsInsteadOfReusingThem() throws {
+        var h = CoreHarness()
+        h.connect(1)
+        h.send(1, create("/kept"))
+        let durable = h.core.tree.lastProcessedZxid
+        h.holdLog = true
+        h.send(1, create("/lost"))
+        h.send(1, create("/lost2"))
+        let handedOut = h.core.lastZxid
+        #expect(handedOut == durable + 2)
+        h.actions = []
+        h.core.logFailed(after: durable, reason: "disk full", now: h.now, actions: &h.actions)
+        h.core.logRecovered()
+        h.holdLog = false
+        h.actions = []
+        h.send(1, create("/again"))
+        let logged = h.actions.compactMap { action -> Int64? in
+            if case .log(let header, _) = action { return header.zxid }
+            return nil
+        }
+        #expect(logged == [handedOut + 1])
+        #expect(h.core.tree.lastProcessedZxid == handedOut + 1)
+    }
+
     @Test func quotasAreEnforcedOnlyWhenAskedAsInApache() throws {
         for enforce in [false, true] {
             // What zkCli's setquota writes: limits, then stats (which count

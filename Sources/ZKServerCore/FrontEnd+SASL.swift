@@ -10,7 +10,7 @@ enum SASLState: Sendable {
     case finished
 }
 
-extension ServerCore {
+extension FrontEnd {
     /// One SASL token (opcode 102), as Apache's processSasl answers it.
     mutating func sasl(_ id: ConnectionID, xid: Int32, _ request: GetSASLRequest, actions: inout [CoreAction]) {
         guard let connection = connections[id] else { return }

@@ -2,22 +2,29 @@ import ZKDataTree
 import ZKProtocol
 
 // Read-only requests, answered from the applied tree, and authentication.
-extension ServerCore {
+extension FrontEnd {
     // MARK: Reads
 
-    mutating func read(_ id: ConnectionID, xid: Int32, _ request: ZKRequest, _ requester: Requester,
-                               actions: inout [CoreAction]) {
+    mutating func read(_ id: ConnectionID, xid: Int32, _ request: ZKRequest, _ requester: Requester, tree: DataTree,
+                       actions: inout [CoreAction]) {
         // setWatches fires its catch-up events before its reply, as Apache does.
+        var allWatchesSet = true
         if case .setWatches(let r) = request {
-            setWatches(id, relativeZxid: r.relativeZxid, data: r.dataWatches, exist: r.existWatches,
-                       child: r.childWatches, persistent: nil, recursive: nil, actions: &actions)
+            allWatchesSet = setWatches(id, requester, tree: tree, relativeZxid: r.relativeZxid, data: r.dataWatches, exist: r.existWatches,
+                                       child: r.childWatches, persistent: nil, recursive: nil, actions: &actions)
         } else if case .setWatches2(let r) = request {
-            setWatches(id, relativeZxid: r.relativeZxid, data: r.dataWatches, exist: r.existWatches,
-                       child: r.childWatches, persistent: r.persistentWatches,
-                       recursive: r.persistentRecursiveWatches, actions: &actions)
+            allWatchesSet = setWatches(id, requester, tree: tree, relativeZxid: r.relativeZxid, data: r.dataWatches, exist: r.existWatches,
+                                       child: r.childWatches, persistent: r.persistentWatches,
+                                       recursive: r.persistentRecursiveWatches, actions: &actions)
+        }
+        // The watches past the session's limit were not set; the client
+        // hears it (the Java client ignores setWatches' error).
+        guard allWatchesSet else {
+            reply(id, xid: xid, err: .quotaExceeded, actions: &actions)
+            return
         }
         do {
-            let response = try answer(id, request, requester)
+            let response = try answer(id, request, requester, tree: tree, actions: &actions)
             reply(id, xid: xid, err: .ok, response, actions: &actions)
         } catch {
             reply(id, xid: xid, err: error, actions: &actions)
@@ -25,31 +32,36 @@ extension ServerCore {
     }
 
     /// The reply body of a read-only request, or its error.
-    private mutating func answer(_ id: ConnectionID, _ request: ZKRequest, _ requester: Requester) throws(ZKError) -> ZKResponse {
+    private mutating func answer(_ id: ConnectionID, _ request: ZKRequest, _ requester: Requester, tree: DataTree,
+                                 actions: inout [CoreAction]) throws(ZKError) -> ZKResponse {
         switch request {
         case .exists(let r):
             // Apache checks no ACL for exists: a node's Stat is anyone's.
             let path = try readPath(r.path)
             if path.contains(0) { throw .badArguments }
-            if r.watch { watches.addDataWatch(path, id) }
-            guard let node = readNode(path) else { throw .noNode }
+            if r.watch {
+                try admitWatches(id, path, data: true, child: false, requester, actions: &actions)
+                watches.addDataWatch(path, id)
+            }
+            guard let node = readNode(path, tree) else { throw .noNode }
             return .exists(ExistsResponse(stat: node.clientStat))
         case .getData(let r):
-            return .getData(try getData(id, r, requester))
+            return .getData(try getData(id, r, requester, tree: tree, actions: &actions))
         case .getChildren(let r):
-            return .getChildren(GetChildrenResponse(children: try getChildren(id, r.path, watch: r.watch, requester).children))
+            return .getChildren(GetChildrenResponse(
+                children: try getChildren(id, r.path, watch: r.watch, requester, tree: tree, actions: &actions).children))
         case .getChildren2(let r):
-            let (children, stat) = try getChildren(id, r.path, watch: r.watch, requester)
+            let (children, stat) = try getChildren(id, r.path, watch: r.watch, requester, tree: tree, actions: &actions)
             return .getChildren2(GetChildren2Response(children: children, stat: stat))
         case .getACL(let r):
-            guard let node = readNode(try readPath(r.path)) else { throw .noNode }
+            guard let node = readNode(try readPath(r.path), tree) else { throw .noNode }
             try access.check(node.acl, [.read, .admin], requester)
             let mayAdmin = (try? access.check(node.acl, .admin, requester)) != nil
             let acl = mayAdmin ? node.acl : AccessControl.redactDigests(node.acl)
             return .getACL(GetACLResponse(acl: acl, stat: node.clientStat))
         case .getAllChildrenNumber(let r):
             let path = try readPath(r.path)
-            guard let node = readNode(path) else { throw .noNode }
+            guard let node = readNode(path, tree) else { throw .noNode }
             try access.check(node.acl, .read, requester)
             // Apache counts the paths under `path + "/"`: for "" that is
             // every node but its "" alias, the root included.
@@ -66,12 +78,20 @@ extension ServerCore {
         case .multiRead(let multi):
             var results: [MultiResult] = []
             for op in multi.ops {
+                // A null path is Apache's NullPointerException, which fails
+                // the whole multiRead (after the ops before it have run).
+                switch op {
+                case .getChildren(let r) where r.path.isNull: throw .marshallingError
+                case .getData(let r) where r.path.isNull: throw .marshallingError
+                default: break
+                }
                 do throws(ZKError) {
                     switch op {
                     case .getChildren(let r):
-                        results.append(.getChildren(GetChildrenResponse(children: try getChildren(id, r.path, watch: r.watch, requester).children)))
+                        let children = try getChildren(id, r.path, watch: r.watch, requester, tree: tree, actions: &actions).children
+                        results.append(.getChildren(GetChildrenResponse(children: children)))
                     case .getData(let r):
-                        let response = try getData(id, r, requester)
+                        let response = try getData(id, r, requester, tree: tree, actions: &actions)
                         results.append(.getData(response))
                     default:
                         throw .badArguments
@@ -84,7 +104,9 @@ extension ServerCore {
         case .addWatch(let r):
             let mode = AddWatchMode(code: r.mode)
             if case .unrecognized = mode { throw .badArguments }
-            watches.addPersistent(r.path.bytesOrEmpty, id, recursive: mode == .persistentRecursive)
+            let recursive = mode == .persistentRecursive
+            try admitWatches(id, r.path.bytesOrEmpty, data: true, child: !recursive, requester, actions: &actions)
+            watches.addPersistent(r.path.bytesOrEmpty, id, recursive: recursive)
             return .addWatch(ErrorResponse(err: .ok))
         case .checkWatches(let r):
             guard watches.contains(r.path.bytesOrEmpty, WatcherType(code: r.type), id) else { throw .noWatcher }
@@ -103,28 +125,48 @@ extension ServerCore {
         }
     }
 
-    private mutating func getData(_ id: ConnectionID, _ r: GetDataRequest, _ requester: Requester) throws(ZKError) -> GetDataResponse {
+    private mutating func getData(_ id: ConnectionID, _ r: GetDataRequest, _ requester: Requester, tree: DataTree,
+                                  actions: inout [CoreAction]) throws(ZKError) -> GetDataResponse {
         let path = try readPath(r.path)
-        guard let node = readNode(path) else { throw .noNode }
+        guard let node = readNode(path, tree) else { throw .noNode }
         try access.check(node.acl, .read, requester)
-        if r.watch { watches.addDataWatch(path, id) }
+        if r.watch {
+            try admitWatches(id, path, data: true, child: false, requester, actions: &actions)
+            watches.addDataWatch(path, id)
+        }
         return GetDataResponse(data: node.data, stat: node.clientStat)
     }
 
-    private mutating func getChildren(_ id: ConnectionID, _ rawPath: JuteBytes, watch: Bool, _ requester: Requester)
-        throws(ZKError) -> (children: [JuteBytes], stat: Stat) {
+    private mutating func getChildren(_ id: ConnectionID, _ rawPath: JuteBytes, watch: Bool, _ requester: Requester,
+                                      tree: DataTree, actions: inout [CoreAction]) throws(ZKError) -> (children: [JuteBytes], stat: Stat) {
         let path = try readPath(rawPath)
-        guard let node = readNode(path) else { throw .noNode }
+        guard let node = readNode(path, tree) else { throw .noNode }
         try access.check(node.acl, .read, requester)
-        if watch { watches.addChildWatch(path, id) }
+        if watch {
+            try admitWatches(id, path, data: false, child: true, requester, actions: &actions)
+            watches.addChildWatch(path, id)
+        }
         let children = (tree.children(of: path.isEmpty ? ZNodePath.root : path) ?? []).map { JuteBytes($0) }
         return (children, node.clientStat)
+    }
+
+    /// Refuses a watch that would take the session past
+    /// `limits.watchesPerSession` (0: no limit), with a warning naming both.
+    private func admitWatches(_ id: ConnectionID, _ path: [UInt8], data: Bool, child: Bool, _ requester: Requester,
+                              actions: inout [CoreAction]) throws(ZKError) {
+        let limit = config.limits.watchesPerSession
+        guard limit > 0 else { return }
+        let added = watches.addedCount(path, id, data: data, child: child)
+        let held = watches.watchCount(of: id)
+        guard added > 0, held + added > limit else { return }
+        actions.append(.warn("session \(hex(requester.sessionID)) holds \(held) watches, at its limit swiftzk.maxWatchesPerSession=\(limit): refused a watch on \(String(decoding: path, as: UTF8.self)) with QUOTAEXCEEDED"))
+        throw .quotaExceeded
     }
 
     /// A read's node. Apache's DataTree keeps the root under "" as well as
     /// "/", so reads of "" answer for the root (watches stay on "", where
     /// no event ever fires, as in Apache).
-    private func readNode(_ path: [UInt8]) -> DataNode? {
+    private func readNode(_ path: [UInt8], _ tree: DataTree) -> DataNode? {
         tree.node(path.isEmpty ? ZNodePath.root : path)
     }
 
@@ -136,36 +178,55 @@ extension ServerCore {
     }
 
     /// Re-registers a reconnecting client's watches, firing at once those
-    /// whose node changed after `relativeZxid`.
-    private mutating func setWatches(_ id: ConnectionID, relativeZxid: Int64, data: [JuteBytes]?, exist: [JuteBytes]?,
-                                     child: [JuteBytes]?, persistent: [JuteBytes]?, recursive: [JuteBytes]?,
-                                     actions: inout [CoreAction]) {
+    /// whose node changed after `relativeZxid`. False when some were not set
+    /// because the session reached its watch limit.
+    private mutating func setWatches(_ id: ConnectionID, _ requester: Requester, tree: DataTree, relativeZxid: Int64, data: [JuteBytes]?,
+                                     exist: [JuteBytes]?, child: [JuteBytes]?, persistent: [JuteBytes]?,
+                                     recursive: [JuteBytes]?, actions: inout [CoreAction]) -> Bool {
+        var refused = false
+        func admitted(_ path: [UInt8], data: Bool, child: Bool, actions: inout [CoreAction]) -> Bool {
+            // One warning per setWatches, not one per path.
+            if refused && config.limits.watchesPerSession > 0
+                && watches.addedCount(path, id, data: data, child: child) > 0 { return false }
+            do throws(ZKError) {
+                try admitWatches(id, path, data: data, child: child, requester, actions: &actions)
+                return true
+            } catch {
+                refused = true
+                return false
+            }
+        }
         func fire(_ path: [UInt8], _ type: EventType, actions: inout [CoreAction]) {
             let event = WatcherEvent(type: type, state: .syncConnected, path: JuteBytes(path))
             deliver(WatchDelivery(connection: id, event: event, zxid: -1, acl: nil), actions: &actions)
         }
         for path in (data ?? []).map(\.bytesOrEmpty) {
-            if let node = readNode(path) {
+            if let node = readNode(path, tree) {
                 if node.stat.mzxid > relativeZxid { fire(path, .nodeDataChanged, actions: &actions) }
-                else { watches.addDataWatch(path, id) }
+                else if admitted(path, data: true, child: false, actions: &actions) { watches.addDataWatch(path, id) }
             } else {
                 fire(path, .nodeDeleted, actions: &actions)
             }
         }
         for path in (exist ?? []).map(\.bytesOrEmpty) {
-            if readNode(path) != nil { fire(path, .nodeCreated, actions: &actions) }
-            else { watches.addDataWatch(path, id) }
+            if readNode(path, tree) != nil { fire(path, .nodeCreated, actions: &actions) }
+            else if admitted(path, data: true, child: false, actions: &actions) { watches.addDataWatch(path, id) }
         }
         for path in (child ?? []).map(\.bytesOrEmpty) {
-            if let node = readNode(path) {
+            if let node = readNode(path, tree) {
                 if node.stat.pzxid > relativeZxid { fire(path, .nodeChildrenChanged, actions: &actions) }
-                else { watches.addChildWatch(path, id) }
+                else if admitted(path, data: false, child: true, actions: &actions) { watches.addChildWatch(path, id) }
             } else {
                 fire(path, .nodeDeleted, actions: &actions)
             }
         }
-        for path in (persistent ?? []).map(\.bytesOrEmpty) { watches.addPersistent(path, id, recursive: false) }
-        for path in (recursive ?? []).map(\.bytesOrEmpty) { watches.addPersistent(path, id, recursive: true) }
+        for path in (persistent ?? []).map(\.bytesOrEmpty) where admitted(path, data: true, child: true, actions: &actions) {
+            watches.addPersistent(path, id, recursive: false)
+        }
+        for path in (recursive ?? []).map(\.bytesOrEmpty) where admitted(path, data: true, child: false, actions: &actions) {
+            watches.addPersistent(path, id, recursive: true)
+        }
+        return !refused
     }
 
     // MARK: Authentication
@@ -182,10 +243,10 @@ extension ServerCore {
 
     mutating func reply(_ id: ConnectionID, xid: Int32, err: ZKError, _ body: ZKResponse? = nil,
                                 actions: inout [CoreAction]) {
-        let header = ReplyHeader(xid: xid, zxid: tree.lastProcessedZxid, err: err)
+        let header = ReplyHeader(xid: xid, zxid: lastProcessedZxid, err: err)
         stats.packetsSent += 1
         if let index = connections.index(forKey: id) {
-            connections.values[index].lastZxid = tree.lastProcessedZxid
+            connections.values[index].lastZxid = lastProcessedZxid
             connections.values[index].lastResponseWallMillis = clockNow.wallMillis
             connections.values[index].packetsSent += 1
         }
