@@ -316,7 +316,7 @@ final class StalledSocket: ChannelOutboundHandler {
 final class SlowDisk: TransactionLogSink, @unchecked Sendable {
     private(set) var zxids: [Int64] = []
 
-    func append(_ entries: [(TxnHeader, TxnBody)], epoch: Int) {
+    func append(_ entries: [(TxnHeader, TxnBody)], generation: Int) {
         zxids += entries.map(\.0.zxid)
     }
 }
