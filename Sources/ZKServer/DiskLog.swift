@@ -46,12 +46,13 @@ final class DiskLog: LogFiles {
 
     /// Replaces the failed writer, then truncates its file back to the last
     /// committed batch (or removes a file the failed batch created).
-    func discardUncommitted() throws {
+    func discardUncommitted(lastDurableZxid: Int64) throws {
         // Keep the failed file until it is cut: when the truncate or its
         // fsync fails, the retry must still cut it (the new writer no
         // longer knows it). Found by the simulator (seed 17).
         if let current = writer.currentFile { failedFile = current }
         writer = directory.makeLogWriter(options: options)
+        writer.skippedFromZxid = lastDurableZxid + 1
         inBatch = false
         guard let failedFile else { return }
         let io = directory.io

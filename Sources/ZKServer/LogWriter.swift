@@ -15,7 +15,7 @@ protocol LogFiles {
     /// Closes the current file; the next append starts a new one.
     mutating func roll() throws
     /// Cuts the current file back to the end of the last committed batch.
-    mutating func discardUncommitted() throws
+    mutating func discardUncommitted(lastDurableZxid: Int64) throws
     /// Checks that the log directory can be written again (after disk full).
     func probe() throws
     /// Bytes in the current file.
@@ -130,12 +130,12 @@ final class LogWriter: TransactionLogSink, @unchecked Sendable {
         failedGeneration = generation
         let loop = self.loop.withLockedValue { $0 }
         loop?.logFailed(after: lastDurableZxid, reason: "\(error)")
-        // The uncommitted tail must go before anything is written again: its
-        // zxids will be handed out anew.
+        // The uncommitted tail must go before anything is written again. Its
+        // zxids are never handed out again: the next file records the gap.
         var discarded = false
         var delay = 0.1
         while true {
-            if !discarded { discarded = (try? files.discardUncommitted()) != nil }
+            if !discarded { discarded = (try? files.discardUncommitted(lastDurableZxid: lastDurableZxid)) != nil }
             if discarded, (try? files.probe()) != nil { break }
             if condition.withLock({ stopping }) { return }
             Thread.sleep(forTimeInterval: delay)

@@ -56,6 +56,14 @@ public struct Proposer: Sendable {
         if case .closeSession = request {
             return closeSession(sessionID, header: header, origin: origin, committed: committed)
         }
+        // As PrepRequestProcessor's checkSession: once a session's close is
+        // proposed (expiry, or its own closeSession), a write still in its
+        // pipeline fails with SESSIONEXPIRED instead of changing the tree
+        // after the session's end (found by the simulator, seeds 1-11).
+        if sessions[sessionID]?.closing ?? true {
+            header.type = .error
+            return Proposal(header: header, body: .error(ErrorTxn(err: .sessionExpired)), origin: origin)
+        }
         let preparer = makePreparer(requester, header: header, tree: committed.tree)
         let body: TxnBody
         do {

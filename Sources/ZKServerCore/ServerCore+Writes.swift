@@ -50,9 +50,18 @@ extension ServerCore {
         case .request(let id, let xid, _):
             frontEnd.reply(id, xid: xid, err: .systemError, actions: &actions)
             frontEnd.finishHead(id, tree: tree, actions: &actions)
-        case .connect(let id), .closeSession(let id, _):
+        case .connect(let id):
+            // The session never became durable: forget it.
             actions.append(.close(id, reason: "the transaction log is unavailable"))
             connections[id]?.queue.removeAll()
+            sessions.remove(txn.header.clientId)
+        case .closeSession(let id, _):
+            // The close did not happen: the session lives on without its
+            // connection and expires like any other (found by the
+            // simulator: it stayed closing for good, with its ephemerals).
+            actions.append(.close(id, reason: "the transaction log is unavailable"))
+            connections[id]?.queue.removeAll()
+            sessions[txn.header.clientId]?.closing = false
         case .expiry(let sessionID):
             // Try again at the next tick.
             sessions[sessionID]?.closing = false

@@ -136,6 +136,7 @@ final class SimLogThread {
         // truncate must still cut it.
         if let current = writer.currentFile { failedFile = current }
         writer = directory.makeLogWriter(options: options)
+        writer.skippedFromZxid = lastDurableZxid + 1
         guard let failedFile else { return true }
         let io = directory.io
         do throws(Errno) {

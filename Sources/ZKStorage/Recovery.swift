@@ -66,6 +66,10 @@ public enum RecoveryWarning: Hashable, Sendable, CustomStringConvertible {
     /// The newest log was empty or held only zeros (a crash while creating
     /// it) and was deleted, as Apache deletes an empty tail log.
     case emptyLogDeleted(file: String)
+    /// A log file named for a zxid below its first transaction: the zxids
+    /// between were handed out for a batch the log failed to write, and
+    /// are skipped on purpose.
+    case zxidsSkippedAfterLogFailure(file: String, from: Int64, upTo: Int64)
     /// Damage in the middle of a log, but only in transactions the snapshot
     /// already holds; reading resumed at `resumedAt`.
     case damageBeforeSnapshot(file: String, offset: Int64, problem: LogRecordProblem, resumedAt: Int64)
@@ -95,6 +99,8 @@ public enum RecoveryWarning: Hashable, Sendable, CustomStringConvertible {
             return "\(file): torn tail (\(problem)) at offset \(offset), left in place"
         case let .emptyLogDeleted(file):
             return "\(file): empty log file deleted"
+        case let .zxidsSkippedAfterLogFailure(file, from, upTo):
+            return "\(file): zxids 0x\(hex(from)) to 0x\(hex(upTo)) were never written (a log failure voided them)"
         case let .damageBeforeSnapshot(file, offset, problem, resumedAt):
             return "\(file): damaged record at offset \(offset) (\(problem)) holds only transactions the snapshot covers; resumed at offset \(resumedAt)"
         case let .digestMismatch(zxid, recorded, computed):
@@ -297,12 +303,19 @@ struct Replay {
 
     /// Zxids rise by one within an epoch (the high 32 bits); a new epoch may
     /// start anywhere above.
-    private func checkOrder(_ record: TxnLogRecord, file: StorageFile) throws(StorageError) {
+    private mutating func checkOrder(_ record: TxnLogRecord, file: StorageFile) throws(StorageError) {
         let zxid = record.zxid
         guard zxid > lastZxid else {
             throw .zxidOutOfOrder(file: file.path.text, offset: record.offset, previous: lastZxid, found: zxid)
         }
         if zxid >> 32 == lastZxid >> 32, zxid != lastZxid + 1 {
+            // The one gap allowed: a file's first record, in a file named
+            // for the first skipped zxid (TxnLogWriter.skippedFromZxid).
+            // A gap anywhere else is a lost file or damage.
+            if record.offset == StorageFormat.fileHeaderBytes, file.zxid <= lastZxid + 1, file.zxid < zxid {
+                warnings.append(.zxidsSkippedAfterLogFailure(file: file.path.text, from: lastZxid + 1, upTo: zxid - 1))
+                return
+            }
             throw .missingTransactions(file: file.path.text, offset: record.offset, expected: lastZxid + 1, found: zxid)
         }
     }

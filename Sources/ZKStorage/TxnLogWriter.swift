@@ -77,6 +77,14 @@ public struct TxnLogWriter: ~Copyable, Sendable {
     /// appends included (preallocated zeros not counted).
     public var currentLogSize: Int64 { fd == nil ? 0 : position + Int64(pending.count) }
 
+    /// Set after a log failure to the first zxid the failed batch held: the
+    /// next file is named for it although its first transaction comes
+    /// later, so recovery can tell zxids skipped on purpose (the proposer
+    /// never hands a zxid out twice) from a log file that went missing.
+    /// Apache picks log files by name and reads past lower zxids, so it
+    /// reads such a file too.
+    public var skippedFromZxid: Int64?
+
     /// Buffers one transaction. Creates the next file first if none is open.
     public mutating func append(_ entry: TxnLogEntry) throws(StorageError) {
         try checkUsable()
@@ -182,7 +190,9 @@ public struct TxnLogWriter: ~Copyable, Sendable {
     }
 
     private mutating func openFile(startingAt zxid: Int64) throws(StorageError) {
-        let file = directory.appending(StorageFileName.log(zxid))
+        let name = min(skippedFromZxid ?? zxid, zxid)
+        skippedFromZxid = nil
+        let file = directory.appending(StorageFileName.log(name))
         let fd = try Self.createFile(file, io: io)
         var header: [UInt8] = []
         header.appendInt32(StorageFormat.logMagic)
