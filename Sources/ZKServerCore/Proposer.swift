@@ -60,7 +60,7 @@ public struct Proposer: Sendable {
         // proposed (expiry, or its own closeSession), a write still in its
         // pipeline fails with SESSIONEXPIRED instead of changing the tree
         // after the session's end (found by the simulator, seeds 1-11).
-        if sessions[sessionID]?.closing ?? true {
+        if sessions[sessionID]?.closing == true {
             header.type = .error
             return Proposal(header: header, body: .error(ErrorTxn(err: .sessionExpired)), origin: origin)
         }
