@@ -40,7 +40,7 @@ extension DataTree {
         /// An empty loader for a server with or without TTL nodes.
         public init(extendedTypesEnabled: Bool) {
             tree = DataTree(extendedTypesEnabled: extendedTypesEnabled)
-            tree.nodes = [:]
+            tree.nodes = Nodes()
         }
 
         /// Adds the next node. Its parent must already have been added.

@@ -1,4 +1,3 @@
-import HashTreeCollections
 import ZKProtocol
 
 /// The znode tree: a flat map from path to node, plus the indexes the server
@@ -8,10 +7,8 @@ import ZKProtocol
 /// zxid order, as in Apache ZooKeeper; replaying the same transactions gives
 /// the same tree. Validation happens before, in the request pipeline.
 public struct DataTree: Sendable {
-    /// A persistent hash map: copying the tree (for a snapshot) is O(1), and
-    /// later changes copy only the paths they touch, so a snapshot never
-    /// stalls the state loop (see DECISIONS.md).
-    public internal(set) var nodes = TreeDictionary<[UInt8], DataNode>()
+    /// The znodes by path (see `Nodes`).
+    public internal(set) var nodes = Nodes()
     /// Ephemeral node paths by owning session.
     public internal(set) var ephemerals: [Int64: Set<[UInt8]>] = [:]
     public internal(set) var containers: Set<[UInt8]> = []
