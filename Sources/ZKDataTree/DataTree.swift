@@ -32,9 +32,9 @@ public struct DataTree: Sendable {
     /// `/zookeeper/quota` and `/zookeeper/config`.
     public init(extendedTypesEnabled: Bool = false) {
         self.extendedTypesEnabled = extendedTypesEnabled
-        nodes[ZNodePath.root] = DataNode(data: JuteBytes([]), acl: ACL.openACLUnsafe, stat: .zero, childPaths: [ZNodePath.zookeeper])
+        nodes[ZNodePath.root] = DataNode(data: JuteBytes([]), acl: ACL.openACLUnsafe, stat: .zero, childPaths: [ZNodeKey(ZNodePath.zookeeper)])
         nodes[ZNodePath.zookeeper] = DataNode(
-            data: JuteBytes([]), acl: ACL.openACLUnsafe, stat: .zero, childPaths: [ZNodePath.quota, ZNodePath.config])
+            data: JuteBytes([]), acl: ACL.openACLUnsafe, stat: .zero, childPaths: [ZNodeKey(ZNodePath.quota), ZNodeKey(ZNodePath.config)])
         nodes[ZNodePath.quota] = DataNode(data: JuteBytes([]), acl: ACL.openACLUnsafe, stat: .zero)
         // Apache marks /zookeeper/config with aversion -1.
         var configStat = StatPersisted.zero
@@ -56,18 +56,18 @@ public struct DataTree: Sendable {
     /// Child names of `path`, sorted by bytes so replies are deterministic.
     public func children(of path: [UInt8]) -> [[UInt8]]? {
         // Siblings share the parent's prefix, so paths sort as their names do.
-        nodes[path].map { $0.childPaths.sorted { $0.lexicographicallyPrecedes($1) }.map { ZNodePath.name(of: $0) } }
+        nodes[path].map { $0.childPaths.map(\.bytes).sorted { $0.lexicographicallyPrecedes($1) }.map { ZNodePath.name(of: $0) } }
     }
 
     /// The number of nodes below `path`, at any depth.
     public func descendantCount(of path: [UInt8]) -> Int {
         guard let node = nodes[path] else { return 0 }
         var count = 0
-        var stack = Array(node.childPaths)
+        var stack = node.childPaths.map(\.bytes)
         while let next = stack.popLast() {
             count += 1
             if let child = nodes[next] {
-                stack.append(contentsOf: child.childPaths)
+                stack.append(contentsOf: child.childPaths.lazy.map(\.bytes))
             }
         }
         return count
@@ -229,7 +229,7 @@ public struct DataTree: Sendable {
             nodes[parentPath]?.stat.pzxid = zxid
         }
         // In place: copying the parent out would copy its whole child set.
-        nodes[parentPath]?.childPaths.insert(path)
+        nodes[parentPath]?.childPaths.insert(ZNodeKey(path))
         let parentACL = nodes[parentPath]?.acl ?? []
         let node = DataNode(data: data, acl: interned(acl), stat: .created(zxid: zxid, time: time, ephemeralOwner: owner))
         nodes[path] = node
@@ -252,7 +252,7 @@ public struct DataTree: Sendable {
             return false
         }
         if let pzxid = nodes[parentPath]?.stat.pzxid {
-            nodes[parentPath]?.childPaths.remove(path)
+            nodes[parentPath]?.childPaths.remove(ZNodeKey(path))
             if zxid > pzxid { nodes[parentPath]?.stat.pzxid = zxid }
         }
         switch ephemeralOwnerType(node.stat.ephemeralOwner) {
