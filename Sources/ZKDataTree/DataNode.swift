@@ -10,9 +10,9 @@ public struct DataNode: Sendable {
     /// The children's full paths. The tree puts the same arrays here as
     /// it uses for the children's keys, so a child costs a set slot, not a
     /// second copy of its name.
-    public var childPaths: Set<[UInt8]>
+    public var childPaths: Set<ZNodeKey>
 
-    public init(data: JuteBytes, acl: [ACL], stat: StatPersisted, childPaths: Set<[UInt8]> = []) {
+    public init(data: JuteBytes, acl: [ACL], stat: StatPersisted, childPaths: Set<ZNodeKey> = []) {
         self.data = data
         self.acl = acl
         self.stat = stat

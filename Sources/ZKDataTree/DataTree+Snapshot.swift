@@ -40,7 +40,7 @@ extension DataTree {
         /// An empty loader for a server with or without TTL nodes.
         public init(extendedTypesEnabled: Bool) {
             tree = DataTree(extendedTypesEnabled: extendedTypesEnabled)
-            tree.nodes = [:]
+            tree.nodes = Nodes()
         }
 
         /// Adds the next node. Its parent must already have been added.
@@ -58,7 +58,7 @@ extension DataTree {
             }
             // One lookup each for the parent and the node: the tree is
             // dropped on an error, so what was changed before does not matter.
-            guard tree.nodes[parentPath]?.childPaths.insert(path).inserted != nil else {
+            guard tree.nodes[parentPath]?.childPaths.insert(ZNodeKey(path)).inserted != nil else {
                 throw .missingParent(path: path)
             }
             guard tree.nodes.updateValue(node, forKey: path) == nil else { throw .duplicatePath(path: path) }
@@ -127,7 +127,7 @@ extension DataTree {
                     // Pushed in reverse so the smallest child comes out first.
                     // Siblings share the parent's prefix, so paths sort as
                     // their names do.
-                    let children = node.childPaths.sorted { $0.lexicographicallyPrecedes($1) }
+                    let children = node.childPaths.map(\.bytes).sorted { $0.lexicographicallyPrecedes($1) }
                     stack.append(contentsOf: children.reversed())
                     return (path, node)
                 }
@@ -150,7 +150,7 @@ extension DataTree {
         while let next = stack.popLast() {
             guard let node = nodes[next] else { continue }
             if node.childPaths.isEmpty { quotaNodes.append(next) }
-            stack.append(contentsOf: node.childPaths)
+            stack.append(contentsOf: node.childPaths.lazy.map(\.bytes))
         }
         for path in quotaNodes where path.starts(with: prefix) && path.ends(with: suffix) {
             // Apache cuts at the first "/zookeeper_limits" after the prefix.

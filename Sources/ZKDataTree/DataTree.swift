@@ -1,4 +1,3 @@
-import HashTreeCollections
 import ZKProtocol
 
 /// The znode tree: a flat map from path to node, plus the indexes the server
@@ -8,10 +7,8 @@ import ZKProtocol
 /// zxid order, as in Apache ZooKeeper; replaying the same transactions gives
 /// the same tree. Validation happens before, in the request pipeline.
 public struct DataTree: Sendable {
-    /// A persistent hash map: copying the tree (for a snapshot) is O(1), and
-    /// later changes copy only the paths they touch, so a snapshot never
-    /// stalls the state loop (see DECISIONS.md).
-    public internal(set) var nodes = TreeDictionary<[UInt8], DataNode>()
+    /// The znodes by path (see `Nodes`).
+    public internal(set) var nodes = Nodes()
     /// Ephemeral node paths by owning session.
     public internal(set) var ephemerals: [Int64: Set<[UInt8]>] = [:]
     public internal(set) var containers: Set<[UInt8]> = []
@@ -35,9 +32,9 @@ public struct DataTree: Sendable {
     /// `/zookeeper/quota` and `/zookeeper/config`.
     public init(extendedTypesEnabled: Bool = false) {
         self.extendedTypesEnabled = extendedTypesEnabled
-        nodes[ZNodePath.root] = DataNode(data: JuteBytes([]), acl: ACL.openACLUnsafe, stat: .zero, childPaths: [ZNodePath.zookeeper])
+        nodes[ZNodePath.root] = DataNode(data: JuteBytes([]), acl: ACL.openACLUnsafe, stat: .zero, childPaths: [ZNodeKey(ZNodePath.zookeeper)])
         nodes[ZNodePath.zookeeper] = DataNode(
-            data: JuteBytes([]), acl: ACL.openACLUnsafe, stat: .zero, childPaths: [ZNodePath.quota, ZNodePath.config])
+            data: JuteBytes([]), acl: ACL.openACLUnsafe, stat: .zero, childPaths: [ZNodeKey(ZNodePath.quota), ZNodeKey(ZNodePath.config)])
         nodes[ZNodePath.quota] = DataNode(data: JuteBytes([]), acl: ACL.openACLUnsafe, stat: .zero)
         // Apache marks /zookeeper/config with aversion -1.
         var configStat = StatPersisted.zero
@@ -59,18 +56,18 @@ public struct DataTree: Sendable {
     /// Child names of `path`, sorted by bytes so replies are deterministic.
     public func children(of path: [UInt8]) -> [[UInt8]]? {
         // Siblings share the parent's prefix, so paths sort as their names do.
-        nodes[path].map { $0.childPaths.sorted { $0.lexicographicallyPrecedes($1) }.map { ZNodePath.name(of: $0) } }
+        nodes[path].map { $0.childPaths.map(\.bytes).sorted { $0.lexicographicallyPrecedes($1) }.map { ZNodePath.name(of: $0) } }
     }
 
     /// The number of nodes below `path`, at any depth.
     public func descendantCount(of path: [UInt8]) -> Int {
         guard let node = nodes[path] else { return 0 }
         var count = 0
-        var stack = Array(node.childPaths)
+        var stack = node.childPaths.map(\.bytes)
         while let next = stack.popLast() {
             count += 1
             if let child = nodes[next] {
-                stack.append(contentsOf: child.childPaths)
+                stack.append(contentsOf: child.childPaths.lazy.map(\.bytes))
             }
         }
         return count
@@ -232,7 +229,7 @@ public struct DataTree: Sendable {
             nodes[parentPath]?.stat.pzxid = zxid
         }
         // In place: copying the parent out would copy its whole child set.
-        nodes[parentPath]?.childPaths.insert(path)
+        nodes[parentPath]?.childPaths.insert(ZNodeKey(path))
         let parentACL = nodes[parentPath]?.acl ?? []
         let node = DataNode(data: data, acl: interned(acl), stat: .created(zxid: zxid, time: time, ephemeralOwner: owner))
         nodes[path] = node
@@ -255,7 +252,7 @@ public struct DataTree: Sendable {
             return false
         }
         if let pzxid = nodes[parentPath]?.stat.pzxid {
-            nodes[parentPath]?.childPaths.remove(path)
+            nodes[parentPath]?.childPaths.remove(ZNodeKey(path))
             if zxid > pzxid { nodes[parentPath]?.stat.pzxid = zxid }
         }
         switch ephemeralOwnerType(node.stat.ephemeralOwner) {

@@ -78,7 +78,7 @@ extension DataTree {
         var count: Int64 = 1
         var bytes = Int64(node.data.count)
         for child in node.childPaths {
-            let sub = usage(of: child)
+            let sub = usage(of: child.bytes)
             count += sub.count
             bytes += sub.bytes
         }
