@@ -15,10 +15,11 @@ public struct PlantedBug: OptionSet, Sendable, Hashable {
     /// crash, so their ephemerals outlive them.
     public static let forgetExpiringSessionsAtCrash = PlantedBug(rawValue: 1 << 2)
 
-    public static let all: [(String, PlantedBug)] = [
-        ("reply-before-fsync", .replyBeforeFsync),
-        ("reuse-zxid-after-log-failure", .reuseZxidAfterLogFailure),
-        ("forget-expiring-sessions-at-crash", .forgetExpiringSessionsAtCrash),
+    /// Each bug's name and the invariant that should catch it.
+    public static let all: [(String, PlantedBug, Finding.Invariant)] = [
+        ("reply-before-fsync", .replyBeforeFsync, .lostWrite),
+        ("reuse-zxid-after-log-failure", .reuseZxidAfterLogFailure, .zxidReused),
+        ("forget-expiring-sessions-at-crash", .forgetExpiringSessionsAtCrash, .ephemeralLeaked),
     ]
 }
 

@@ -309,7 +309,6 @@ public final class Simulation {
         for id in connections.keys.sorted() { resetConnection(id) }
         let sessions = core.sessions.sessions.mapValues(\.timeoutMillis)
         core = ServerCore(config: config, now: now, tree: core.tree, recoveredSessions: sessions)
-        lastLoggedZxid = 0
     }
 
     // MARK: Crash and restart
