@@ -23,6 +23,9 @@ public struct SimulationOptions: Sendable {
     /// the run (known bugs of the core, reported, while the checker looks
     /// for others).
     public var ignoring: Set<Finding.Invariant> = []
+    /// Keep the last events for a finding's trace (slower: every message
+    /// is described).
+    public var keepTrace = false
 
     public init(seed: UInt64, steps: Int = 3000, clients: Int = 5, crashRate: Double = 0.002,
                 diskFullRate: Double = 0.001, fsyncFaultRate: Double = 0.001, resetRate: Double = 0.004,
@@ -136,6 +139,7 @@ public final class Simulation {
     static let traceEvents = 60
 
     func trace(_ event: @autoclosure () -> String) {
+        guard options.keepTrace else { return }
         if recent.count == Self.traceEvents { recent.removeFirst() }
         recent.append("\(step) t=\(monotonicNanos / 1_000_000)ms \(event())")
     }
@@ -253,7 +257,10 @@ public final class Simulation {
                 }
                 lastLoggedZxid = max(lastLoggedZxid, header.zxid)
                 if header.type == .closeSession {
-                    closeLogged[header.clientId] = (header.zxid, core.logEpoch)
+                    // The first close counts: a second one is itself a write after close.
+                    if closeLogged[header.clientId]?.epoch != core.logEpoch {
+                        closeLogged[header.clientId] = (header.zxid, core.logEpoch)
+                    }
                 } else if header.type != .error, let close = closeLogged[header.clientId], close.epoch == core.logEpoch,
                           header.clientId != 0 {
                     report(.writeAfterClose, "\(header.type) of session \(hex(header.clientId)) logged at \(hex(header.zxid)), after its closeSession at \(hex(close.zxid))")
@@ -267,7 +274,7 @@ public final class Simulation {
     }
 
     func logStep() {
-        for event in log.step() {
+        for event in log.step(nowNanos: monotonicNanos) {
             var actions: [CoreAction] = []
             switch event {
             case .durable(let zxid, let entries):

@@ -53,6 +53,7 @@ var totals = SimulationResult(seed: 0, steps: 0, simulatedNanos: 0, findings: []
 for seed in seeds {
     var options = SimulationOptions(seed: seed, steps: steps, bugs: bugs)
     options.ignoring = ignoring.subtracting(plantedInvariants)
+    options.keepTrace = showTrace
     if !logFaults {
         options.diskFullRate = 0
         options.fsyncFaultRate = 0
