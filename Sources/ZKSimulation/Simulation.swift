@@ -89,9 +89,16 @@ public struct SimulationResult: Sendable {
         self.findings = findings
     }
 
+    /// The options besides seed and steps, as scripts/simulate flags.
+    public var flags: [String] = []
+    /// The same, for `swift test --filter ZKSimulationTests.replay`.
+    public var environment: [String] = []
+
     /// The command that replays this seed.
     public var replayCommand: String {
-        "scripts/simulate --seed \(seed) --steps \(steps)   (or: SIMULATION_SEED=\(seed) SIMULATION_STEPS=\(steps) swift test --filter ZKSimulationTests.replay)"
+        let script = (["scripts/simulate", "--seed", "\(seed)", "--steps", "\(steps)"] + flags).joined(separator: " ")
+        let test = (["SIMULATION_SEED=\(seed)", "SIMULATION_STEPS=\(steps)"] + environment).joined(separator: " ")
+        return "\(script)   (or: \(test) swift test --filter ZKSimulationTests.replay)"
     }
 }
 
@@ -164,6 +171,17 @@ public final class Simulation {
         self.config = config
         self.random = random
         result = SimulationResult(seed: options.seed, steps: 0, simulatedNanos: 0, findings: [])
+        let bugNames = PlantedBug.all.filter { options.bugs.contains($0.1) }.map(\.0)
+        result.flags = bugNames.flatMap { ["--bug", $0] }
+        if !bugNames.isEmpty { result.environment.append("SIMULATION_BUGS=" + bugNames.joined(separator: ",")) }
+        if !options.ignoring.isEmpty {
+            result.flags.append("--ignore-known-core-bugs")
+            result.environment.append("SIMULATION_IGNORE_KNOWN=1")
+        }
+        if options.diskFullRate == 0 && options.fsyncFaultRate == 0 {
+            result.flags.append("--no-log-faults")
+            result.environment.append("SIMULATION_NO_LOG_FAULTS=1")
+        }
         let start = Now(monotonicNanos: monotonicNanos, wallMillis: wallMillis)
         core = ServerCore(config: config, now: start)
         shadow = DataTree(extendedTypesEnabled: true)

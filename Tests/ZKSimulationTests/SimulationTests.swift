@@ -61,13 +61,26 @@ let fixedSeeds: [UInt64] = Array(1...24)
         #expect(failing.isEmpty)
     }
 
-    /// Replays one seed: SIMULATION_SEED=S [SIMULATION_STEPS=M] swift test --filter ZKSimulationTests.replay
+    /// Replays one seed with the options its replay command names:
+    /// SIMULATION_SEED=S [SIMULATION_STEPS=M] [SIMULATION_BUGS=a,b]
+    /// [SIMULATION_IGNORE_KNOWN=1] [SIMULATION_NO_LOG_FAULTS=1]
+    /// swift test --filter ZKSimulationTests.replay
     @Test func replay() {
         let environment = ProcessInfo.processInfo.environment
         guard let seed = environment["SIMULATION_SEED"].flatMap(UInt64.init) else { return }
-        let steps = environment["SIMULATION_STEPS"].flatMap(Int.init) ?? 20000
-        let failing = Self.run([seed], steps: steps)
-        #expect(failing.isEmpty)
+        var options = SimulationOptions(seed: seed, steps: environment["SIMULATION_STEPS"].flatMap(Int.init) ?? 20000)
+        for name in (environment["SIMULATION_BUGS"] ?? "").split(separator: ",") {
+            if let bug = PlantedBug.all.first(where: { $0.0 == name }) { options.bugs.insert(bug.1) }
+        }
+        if environment["SIMULATION_IGNORE_KNOWN"] == "1" { options.ignoring = knownCoreBugs }
+        options.keepTrace = true
+        if environment["SIMULATION_NO_LOG_FAULTS"] == "1" {
+            options.diskFullRate = 0
+            options.fsyncFaultRate = 0
+        }
+        let result = Simulation(options: options).run()
+        for line in result.findings.first?.trace ?? [] { print(line) }
+        #expect(result.findings.isEmpty, "\(result.findings)")
     }
 }
 
