@@ -29,8 +29,9 @@ public struct PlantedBug: OptionSet, Sendable, Hashable {
 ///   zxids of the failed batch are handed out again (seed 2, step 31).
 /// - writeAfterClose: a write from a session whose closeSession (expiry or
 ///   client close) is already logged is accepted; an ephemeral it creates
-///   outlives the session for good (seed 16, step 31; leak at step 107).
+///   outlives the session for good (seed 16, step 31).
 /// - sessionStuckClosing: a client closeSession that the log failed leaves
 ///   the session `closing` for ever: it never expires and its ephemerals
-///   stay (seed 27, step 809).
+///   stay (ServerCore.failed leaves `closing` set for a closeSession
+///   origin; seed 2, step 715 with --ignore-known-core-bugs).
 public let knownCoreBugs: Set<Finding.Invariant> = [.zxidReused, .writeAfterClose, .sessionStuckClosing]
