@@ -26,6 +26,8 @@ public struct SimulationOptions: Sendable {
     /// Keep the last events for a finding's trace (slower: every message
     /// is described).
     public var keepTrace = false
+    /// How many events a finding's trace keeps.
+    public var traceEvents = 60
 
     public init(seed: UInt64, steps: Int = 3000, clients: Int = 5, crashRate: Double = 0.002,
                 diskFullRate: Double = 0.001, fsyncFaultRate: Double = 0.001, resetRate: Double = 0.004,
@@ -137,17 +139,17 @@ public final class Simulation {
     var closeLogged: [Int64: (zxid: Int64, epoch: Int)] = [:]
 
     var fsyncFaultUntil: UInt64 = 0
+    /// When the log last failed or recovered.
+    var lastLogEventNanos: UInt64 = 0
     var diskFullUntil: UInt64 = 0
 
     var step = 0
     /// The last events, for a finding's trace.
     var recent: [String] = []
-    /// How many events a finding's trace keeps.
-    static let traceEvents = 60
 
     func trace(_ event: @autoclosure () -> String) {
         guard options.keepTrace else { return }
-        if recent.count == Self.traceEvents { recent.removeFirst() }
+        if recent.count >= options.traceEvents { recent.removeFirst() }
         recent.append("\(step) t=\(monotonicNanos / 1_000_000)ms \(event())")
     }
     public internal(set) var result: SimulationResult
@@ -309,11 +311,13 @@ public final class Simulation {
                 }
             case .failed(let after):
                 result.logFailures += 1
+                lastLogEventNanos = monotonicNanos
                 trace("log failed after \(hex(after))")
                 core.logFailed(after: after, reason: "simulated", now: now, actions: &actions)
                 carryOut(actions)
                 if options.bugs.contains(.reuseZxidAfterLogFailure) { rebuildCore() }
             case .recovered:
+                lastLogEventNanos = monotonicNanos
                 trace("log recovered")
                 core.logRecovered()
             case .rolled:
@@ -411,7 +415,10 @@ public final class Simulation {
             report(.sessionStuckClosing, "session \(hex(session.id)) has been closing for over 10 s past its deadline with the log working; it owns \(core.tree.ephemerals(of: session.id).count) ephemerals")
             return
         }
-        for session in deadSessions {
+        // A log failure voids expiries in flight; the next tick logs them
+        // again, so give it that long.
+        let settled = core.logAvailable && monotonicNanos > lastLogEventNanos + slack
+        for session in deadSessions where settled {
             guard let live = core.sessions[session], !live.closing else { continue }
             if monotonicNanos > live.deadlineNanos + slack {
                 report(.ephemeralLeaked, "session \(hex(session)) was closed or expired, yet lives on past its deadline")

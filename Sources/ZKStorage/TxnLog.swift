@@ -80,6 +80,9 @@ public final class TxnLog {
             } catch {
                 throw .io(file: failedFile.text, operation: "unlink", errno: error)
             }
+            // Until the directory is synced a crash can bring the file, and
+            // the void transactions in it, back (found by the simulator).
+            try syncDirectory(io, directory.logDirectory)
         }
         self.failedFile = nil
         committedFile = nil

@@ -12,6 +12,7 @@ var count = 0
 var first: UInt64 = 1
 var bugs: PlantedBug = []
 var showTrace = false
+var traceEvents: Int?
 var logFaults = true
 var ignoring: Set<Finding.Invariant> = []
 var plantedInvariants: Set<Finding.Invariant> = []
@@ -30,6 +31,7 @@ while let argument = arguments.popFirst() {
     case "--seed": seeds.append(UInt64(value) ?? 0)
     case "--seeds": count = Int(value) ?? 0
     case "--first": first = UInt64(value) ?? 1
+    case "--trace-events": traceEvents = Int(value)
     case "--steps": steps = Int(value) ?? steps
     case "--bug":
         guard let bug = PlantedBug.all.first(where: { $0.0 == value }) else {
@@ -54,6 +56,7 @@ for seed in seeds {
     var options = SimulationOptions(seed: seed, steps: steps, bugs: bugs)
     options.ignoring = ignoring.subtracting(plantedInvariants)
     options.keepTrace = showTrace
+    if let events = traceEvents { options.traceEvents = events }
     if !logFaults {
         options.diskFullRate = 0
         options.fsyncFaultRate = 0
