@@ -83,6 +83,8 @@ struct SimClient {
 extension Simulation {
     static let parents: [[UInt8]] = ["/a", "/b", "/c"].map { Array($0.utf8) }
     static let names = (0..<6).map { "n\($0)" }
+    /// Requests a simulated client keeps in flight at most.
+    static let maxOutstandingPerClient = 8
 
     // MARK: Network
 
@@ -173,7 +175,7 @@ extension Simulation {
             openConnection(index)
             return
         }
-        guard client.handshakeDone, client.outstanding.count < 8 else { return }
+        guard client.handshakeDone, client.outstanding.count < Self.maxOutstandingPerClient else { return }
         let choice = random.int(0...99)
         if choice < 2 {
             // Silence long enough for the session to expire.

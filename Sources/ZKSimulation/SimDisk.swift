@@ -163,10 +163,12 @@ public final class SimDisk: StorageIO, @unchecked Sendable {
     // MARK: Inside
 
     private func split(_ path: FilePath) throws(Errno) -> (String, String) {
-        guard let name = path.lastComponent?.string else { throw .invalidArgument }
-        let directory = path.removingLastComponent().description
+        // String work, not FilePath's components: those are slow unoptimised.
+        let text = path.description
+        guard let slash = text.lastIndex(of: "/"), text.index(after: slash) < text.endIndex else { throw .invalidArgument }
+        let directory = slash == text.startIndex ? "/" : String(text[..<slash])
         guard directories.contains(directory) else { throw .noSuchFileOrDirectory }
-        return (directory, name)
+        return (directory, String(text[text.index(after: slash)...]))
     }
 
     private func link(_ directory: String, _ name: String) -> Inode {
@@ -184,12 +186,17 @@ public final class SimDisk: StorageIO, @unchecked Sendable {
     }
 
     static func write(_ bytes: [UInt8], at offset: Int, into data: inout [UInt8]) {
-        if data.count < offset + bytes.count { data.append(contentsOf: repeatElement(0, count: offset + bytes.count - data.count)) }
-        data.replaceSubrange(offset..<(offset + bytes.count), with: bytes)
+        if data.count < offset + bytes.count { data += [UInt8](repeating: 0, count: offset + bytes.count - data.count) }
+        data.withUnsafeMutableBufferPointer { target in
+            bytes.withUnsafeBufferPointer { source in
+                guard let base = source.baseAddress, let destination = target.baseAddress else { return }
+                (destination + offset).update(from: base, count: source.count)
+            }
+        }
     }
 
     static func resize(_ data: inout [UInt8], to size: Int) {
-        if data.count > size { data.removeLast(data.count - size) } else { data.append(contentsOf: repeatElement(0, count: size - data.count)) }
+        if data.count > size { data.removeLast(data.count - size) } else { data += [UInt8](repeating: 0, count: size - data.count) }
     }
 
     fileprivate func maybeFailSync() throws(Errno) {

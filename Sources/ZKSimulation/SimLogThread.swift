@@ -12,7 +12,7 @@ final class SimLogThread {
     struct Entry {
         var header: TxnHeader
         var body: TxnBody
-        var epoch: Int
+        var generation: Int
     }
 
     enum Event {
@@ -24,9 +24,7 @@ final class SimLogThread {
         case rolled
     }
 
-    let directory: DataDirectory
-    let options: TxnLogWriter.Options
-    private var writer: TxnLogWriter
+    let log: TxnLog
     private var policy: SnapshotPolicy<SimRandom>
     private let bugs: PlantedBug
 
@@ -37,25 +35,19 @@ final class SimLogThread {
     private(set) var failedTail: [Entry] = []
     private var reportedEarly = false
     private(set) var lastDurableZxid: Int64
-    private var failedEpoch = -1
+    private var failedGeneration = -1
     private(set) var inFailure = false
     private var discarded = false
 
-    private var committedFile: FilePath?
-    private var failedFile: FilePath?
-    private var committedSize: Int64 = 0
-
     init(directory: DataDirectory, lastZxid: Int64, snapCount: Int, random: SimRandom, bugs: PlantedBug) {
-        self.directory = directory
-        options = TxnLogWriter.Options(preAllocSize: 64 * 1024)
-        writer = directory.makeLogWriter(options: options)
+        log = TxnLog(directory: directory, options: TxnLogWriter.Options(preAllocSize: 64 * 1024))
         policy = SnapshotPolicy(snapCount: snapCount, snapSizeLimitBytes: 4 * 1024 * 1024, generator: random)
         lastDurableZxid = lastZxid
         self.bugs = bugs
     }
 
-    func append(_ header: TxnHeader, _ body: TxnBody, epoch: Int) {
-        queue.append(Entry(header: header, body: body, epoch: epoch))
+    func append(_ header: TxnHeader, _ body: TxnBody, generation: Int) {
+        queue.append(Entry(header: header, body: body, generation: generation))
     }
 
     /// Transactions that may be on disk beyond the last durable zxid.
@@ -63,25 +55,33 @@ final class SimLogThread {
 
     var hasWork: Bool { !queue.isEmpty || !written.isEmpty || inFailure }
 
+    /// When the thread next tries the disk after a failure, and the wait
+    /// after that (LogWriter backs off from 100 ms to 2 s).
+    private var retryAtNanos: UInt64 = 0
+    private var retryDelayNanos: UInt64 = 100_000_000
+
     /// One step of the thread.
-    func step() -> [Event] {
-        if inFailure { return retryAfterFailure() }
+    func step(nowNanos: UInt64) -> [Event] {
+        if inFailure {
+            guard nowNanos >= retryAtNanos else { return [] }
+            retryAtNanos = nowNanos + retryDelayNanos
+            retryDelayNanos = min(retryDelayNanos * 2, 2_000_000_000)
+            return retryAfterFailure()
+        }
         if !written.isEmpty { return syncWritten() }
         return writeQueued()
     }
 
     private func writeQueued() -> [Event] {
-        let live = queue.filter { $0.epoch > failedEpoch }
+        let live = queue.filter { $0.generation > failedGeneration }
         queue.removeAll()
         guard !live.isEmpty else { return [] }
-        committedFile = writer.currentFile
-        committedSize = writer.currentLogSize
         written = live
         do throws(StorageError) {
-            for entry in live { try writer.append(header: entry.header, body: entry.body) }
-            try writer.flush()
+            for entry in live { try log.append(entry.header, entry.body) }
+            try log.flush()
         } catch {
-            return fail(epoch: live[live.count - 1].epoch)
+            return fail(generation: live[live.count - 1].generation)
         }
         if bugs.contains(.replyBeforeFsync), let last = live.last {
             reportedEarly = true
@@ -93,9 +93,9 @@ final class SimLogThread {
     private func syncWritten() -> [Event] {
         let batch = written
         do throws(StorageError) {
-            try writer.sync()
+            try log.commit(sync: true)
         } catch {
-            return fail(epoch: batch[batch.count - 1].epoch)
+            return fail(generation: batch[batch.count - 1].generation)
         }
         written = []
         lastDurableZxid = batch[batch.count - 1].header.zxid
@@ -105,74 +105,31 @@ final class SimLogThread {
         } else {
             events.append(.durable(upTo: lastDurableZxid, batch))
         }
-        if policy.shouldRoll(appended: batch.count, currentLogBytes: writer.currentLogSize) {
-            if (try? writer.rollLog()) != nil { events.append(.rolled) }
+        if policy.shouldRoll(appended: batch.count, currentLogBytes: log.currentSize) {
+            if (try? log.roll()) != nil { events.append(.rolled) }
         }
         return events
     }
 
-    private func fail(epoch: Int) -> [Event] {
-        failedEpoch = epoch
+    private func fail(generation: Int) -> [Event] {
+        failedGeneration = generation
         failedTail = written
         written = []
         reportedEarly = false
         inFailure = true
         discarded = false
+        retryAtNanos = 0
+        retryDelayNanos = 100_000_000
         return [.failed(after: lastDurableZxid)]
     }
 
-    /// DiskLog.discardUncommitted and probe, then roll and recover.
+    /// The log's discard and probe, then roll and recover.
     private func retryAfterFailure() -> [Event] {
-        if !discarded { discarded = discardUncommitted() }
-        guard discarded, probe() else { return [] }
+        if !discarded { discarded = (try? log.discardUncommitted(lastDurableZxid: lastDurableZxid)) != nil }
+        guard discarded, (try? log.probe()) != nil else { return [] }
         failedTail = []
         inFailure = false
-        try? writer.rollLog()
+        try? log.roll()
         return [.recovered]
-    }
-
-    private func discardUncommitted() -> Bool {
-        // Keep the failed file until it is cut: a retry after a failed
-        // truncate must still cut it.
-        if let current = writer.currentFile { failedFile = current }
-        writer = directory.makeLogWriter(options: options)
-        writer.skippedFromZxid = lastDurableZxid + 1
-        guard let failedFile else { return true }
-        let io = directory.io
-        do throws(Errno) {
-            if failedFile == committedFile {
-                let handle = try io.open(failedFile, .readWrite)
-                defer { try? handle.close() }
-                try handle.truncate(to: committedSize)
-                try handle.sync(dataOnly: false)
-            } else {
-                do throws(Errno) {
-                    try io.unlink(failedFile)
-                } catch .noSuchFileOrDirectory {
-                }
-            }
-        } catch {
-            return false
-        }
-        self.failedFile = nil
-        committedFile = nil
-        return true
-    }
-
-    private func probe() -> Bool {
-        let path = directory.logDirectory.appending(".swiftzk-space-probe")
-        let io = directory.io
-        do throws(Errno) {
-            let handle = try io.open(path, .createOrTruncate)
-            defer {
-                try? handle.close()
-                try? io.unlink(path)
-            }
-            try handle.write([UInt8](repeating: 0, count: 64 * 1024), at: 0)
-            try handle.sync(dataOnly: false)
-            return true
-        } catch {
-            return false
-        }
     }
 }

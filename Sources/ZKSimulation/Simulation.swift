@@ -23,6 +23,11 @@ public struct SimulationOptions: Sendable {
     /// the run (known bugs of the core, reported, while the checker looks
     /// for others).
     public var ignoring: Set<Finding.Invariant> = []
+    /// Keep the last events for a finding's trace (slower: every message
+    /// is described).
+    public var keepTrace = false
+    /// How many events a finding's trace keeps.
+    public var traceEvents = 60
 
     public init(seed: UInt64, steps: Int = 3000, clients: Int = 5, crashRate: Double = 0.002,
                 diskFullRate: Double = 0.001, fsyncFaultRate: Double = 0.001, resetRate: Double = 0.004,
@@ -86,9 +91,16 @@ public struct SimulationResult: Sendable {
         self.findings = findings
     }
 
+    /// The options besides seed and steps, as scripts/simulate flags.
+    public var flags: [String] = []
+    /// The same, for `swift test --filter ZKSimulationTests.replay`.
+    public var environment: [String] = []
+
     /// The command that replays this seed.
     public var replayCommand: String {
-        "scripts/simulate --seed \(seed) --steps \(steps)   (or: SIMULATION_SEED=\(seed) SIMULATION_STEPS=\(steps) swift test --filter ZKSimulationTests.replay)"
+        let script = (["scripts/simulate", "--seed", "\(seed)", "--steps", "\(steps)"] + flags).joined(separator: " ")
+        let test = (["SIMULATION_SEED=\(seed)", "SIMULATION_STEPS=\(steps)"] + environment).joined(separator: " ")
+        return "\(script)   (or: \(test) swift test --filter ZKSimulationTests.replay)"
     }
 }
 
@@ -123,20 +135,21 @@ public final class Simulation {
     var nextConnectionID: ConnectionID = 1
     var sequentialNames: [[UInt8]: Set<[UInt8]>] = [:]
     var deadSessions: Set<Int64> = []
-    /// The closeSession logged for each session, and its log epoch.
-    var closeLogged: [Int64: (zxid: Int64, epoch: Int)] = [:]
+    /// The closeSession logged for each session, and its log generation.
+    var closeLogged: [Int64: (zxid: Int64, generation: Int)] = [:]
 
     var fsyncFaultUntil: UInt64 = 0
+    /// When the log last failed or recovered.
+    var lastLogEventNanos: UInt64 = 0
     var diskFullUntil: UInt64 = 0
 
     var step = 0
     /// The last events, for a finding's trace.
     var recent: [String] = []
-    /// How many events a finding's trace keeps.
-    static let traceEvents = 60
 
     func trace(_ event: @autoclosure () -> String) {
-        if recent.count == Self.traceEvents { recent.removeFirst() }
+        guard options.keepTrace else { return }
+        if recent.count >= options.traceEvents { recent.removeFirst() }
         recent.append("\(step) t=\(monotonicNanos / 1_000_000)ms \(event())")
     }
     public internal(set) var result: SimulationResult
@@ -160,6 +173,17 @@ public final class Simulation {
         self.config = config
         self.random = random
         result = SimulationResult(seed: options.seed, steps: 0, simulatedNanos: 0, findings: [])
+        let bugNames = PlantedBug.all.filter { options.bugs.contains($0.1) }.map(\.0)
+        result.flags = bugNames.flatMap { ["--bug", $0] }
+        if !bugNames.isEmpty { result.environment.append("SIMULATION_BUGS=" + bugNames.joined(separator: ",")) }
+        if !options.ignoring.isEmpty {
+            result.flags.append("--ignore-known-core-bugs")
+            result.environment.append("SIMULATION_IGNORE_KNOWN=1")
+        }
+        if options.diskFullRate == 0 && options.fsyncFaultRate == 0 {
+            result.flags.append("--no-log-faults")
+            result.environment.append("SIMULATION_NO_LOG_FAULTS=1")
+        }
         let start = Now(monotonicNanos: monotonicNanos, wallMillis: wallMillis)
         core = ServerCore(config: config, now: start)
         shadow = DataTree(extendedTypesEnabled: true)
@@ -249,17 +273,20 @@ public final class Simulation {
                 enqueueToClient(id, .closed)
             case .log(let header, let body):
                 if header.zxid <= lastLoggedZxid {
-                    report(.zxidReused, "zxid \(hex(header.zxid)) logged after \(hex(lastLoggedZxid)) (\(header.type)); log epoch \(core.logGeneration)")
+                    report(.zxidReused, "zxid \(hex(header.zxid)) logged after \(hex(lastLoggedZxid)) (\(header.type)); log generation \(core.logGeneration)")
                 }
                 lastLoggedZxid = max(lastLoggedZxid, header.zxid)
                 if header.type == .closeSession {
-                    closeLogged[header.clientId] = (header.zxid, core.logGeneration)
-                } else if header.type != .error, let close = closeLogged[header.clientId], close.epoch == core.logGeneration,
+                    // The first close counts: a second one is itself a write after close.
+                    if closeLogged[header.clientId]?.generation != core.logGeneration {
+                        closeLogged[header.clientId] = (header.zxid, core.logGeneration)
+                    }
+                } else if header.type != .error, let close = closeLogged[header.clientId], close.generation == core.logGeneration,
                           header.clientId != 0 {
                     report(.writeAfterClose, "\(header.type) of session \(hex(header.clientId)) logged at \(hex(header.zxid)), after its closeSession at \(hex(close.zxid))")
                 }
                 trace("log \(hex(header.zxid)) \(header.type) session \(hex(header.clientId))")
-                log.append(header, body, epoch: core.logGeneration)
+                log.append(header, body, generation: core.logGeneration)
             case .warn:
                 break
             }
@@ -267,7 +294,7 @@ public final class Simulation {
     }
 
     func logStep() {
-        for event in log.step() {
+        for event in log.step(nowNanos: monotonicNanos) {
             var actions: [CoreAction] = []
             switch event {
             case .durable(let zxid, let entries):
@@ -284,11 +311,13 @@ public final class Simulation {
                 }
             case .failed(let after):
                 result.logFailures += 1
+                lastLogEventNanos = monotonicNanos
                 trace("log failed after \(hex(after))")
                 core.logFailed(after: after, reason: "simulated", now: now, actions: &actions)
                 carryOut(actions)
                 if options.bugs.contains(.reuseZxidAfterLogFailure) { rebuildCore() }
             case .recovered:
+                lastLogEventNanos = monotonicNanos
                 trace("log recovered")
                 core.logRecovered()
             case .rolled:
@@ -309,7 +338,6 @@ public final class Simulation {
         for id in connections.keys.sorted() { resetConnection(id) }
         let sessions = core.sessions.sessions.mapValues(\.timeoutMillis)
         core = ServerCore(config: config, now: now, tree: core.tree, recoveredSessions: sessions)
-        lastLoggedZxid = 0
     }
 
     // MARK: Crash and restart
@@ -387,7 +415,10 @@ public final class Simulation {
             report(.sessionStuckClosing, "session \(hex(session.id)) has been closing for over 10 s past its deadline with the log working; it owns \(core.tree.ephemerals(of: session.id).count) ephemerals")
             return
         }
-        for session in deadSessions {
+        // A log failure voids expiries in flight; the next tick logs them
+        // again, so give it that long.
+        let settled = core.logAvailable && monotonicNanos > lastLogEventNanos + slack
+        for session in deadSessions where settled {
             guard let live = core.sessions[session], !live.closing else { continue }
             if monotonicNanos > live.deadlineNanos + slack {
                 report(.ephemeralLeaked, "session \(hex(session)) was closed or expired, yet lives on past its deadline")

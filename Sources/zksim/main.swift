@@ -12,8 +12,10 @@ var count = 0
 var first: UInt64 = 1
 var bugs: PlantedBug = []
 var showTrace = false
+var traceEvents: Int?
 var logFaults = true
 var ignoring: Set<Finding.Invariant> = []
+var plantedInvariants: Set<Finding.Invariant> = []
 while let argument = arguments.popFirst() {
     if argument == "--ignore-known-core-bugs" {
         // Reported to the core's owner; see Tests/ZKSimulationTests.
@@ -29,6 +31,7 @@ while let argument = arguments.popFirst() {
     case "--seed": seeds.append(UInt64(value) ?? 0)
     case "--seeds": count = Int(value) ?? 0
     case "--first": first = UInt64(value) ?? 1
+    case "--trace-events": traceEvents = Int(value)
     case "--steps": steps = Int(value) ?? steps
     case "--bug":
         guard let bug = PlantedBug.all.first(where: { $0.0 == value }) else {
@@ -36,6 +39,7 @@ while let argument = arguments.popFirst() {
             exit(2)
         }
         bugs.insert(bug.1)
+        plantedInvariants.insert(bug.2)
     default:
         print("usage: zksim --seed S [--steps M] | --seeds N [--first F] [--steps M] [--bug NAME]")
         exit(2)
@@ -50,7 +54,9 @@ var failing = 0
 var totals = SimulationResult(seed: 0, steps: 0, simulatedNanos: 0, findings: [])
 for seed in seeds {
     var options = SimulationOptions(seed: seed, steps: steps, bugs: bugs)
-    options.ignoring = ignoring
+    options.ignoring = ignoring.subtracting(plantedInvariants)
+    options.keepTrace = showTrace
+    if let events = traceEvents { options.traceEvents = events }
     if !logFaults {
         options.diskFullRate = 0
         options.fsyncFaultRate = 0

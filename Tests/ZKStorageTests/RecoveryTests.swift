@@ -264,6 +264,21 @@ import ZKStorage
         }
     }
 
+    /// A crash can tear the first write of a new log: its header cut short
+    /// ("ZKLG" and part of the version) holds no transaction either.
+    @Test func aNewestLogWithATornHeaderIsDeleted() throws {
+        for length in [1, 4, 13] {
+            try withFixtureDataDir { version2, directory in
+                let header: [UInt8] = [0x5a, 0x4b, 0x4c, 0x47, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0]
+                try writeFile(version2 + "/log.c1", Array(header.prefix(length)))
+                let state = try directory.recover(extendedTypesEnabled: true)
+                #expect(state.lastZxid == 0xc0)
+                #expect(state.warnings == [.emptyLogDeleted(file: version2 + "/log.c1")])
+                #expect(!(try listDirectory(version2)).contains("log.c1"))
+            }
+        }
+    }
+
     @Test func separateLogDirectoryAndLayoutCheck() throws {
         try withTemporaryDirectory { root in
             let directory = DataDirectory(dataDir: FilePath(root + "/snap"), dataLogDir: FilePath(root + "/log"))
