@@ -385,7 +385,9 @@ public final class Simulation {
         var sessions = recovered.sessions
         for id in forgetting { sessions[id] = nil }
         trace("restart at \(hex(z)) with sessions \(sessions.keys.sorted().map { hex($0) }) from \(recovered.snapshot?.name ?? "-") + \(recovered.replayedTxnCount) txns")
-        closeLogged = closeLogged.filter { $0.value.zxid <= z }
+        // A close counts only if it applied: a zxid at or below the recovered
+        // one may also be a close a log failure voided (its zxid skipped).
+        closeLogged = closeLogged.filter { $0.value.zxid <= z && sessions[$0.key] == nil }
         core = ServerCore(config: config, now: now, tree: recovered.tree, recoveredSessions: sessions)
         shadow = recovered.tree
         lastLoggedZxid = z
