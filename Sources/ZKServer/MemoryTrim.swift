@@ -13,23 +13,25 @@ import Glibc
 /// that held 1,000,000 watches frees some 200 MB scattered through the state
 /// loop's arena, so the server's RSS stayed at its peak although nothing used
 /// the memory (231 MB against 28 MB before the session; `malloc_trim(0)`
-/// brought it to 63 MB). `malloc_trim(0)` releases the free pages of every
-/// arena.
+/// brought it to 63 MB, the rest being the watch table's bucket array,
+/// which keeps its capacity). `malloc_trim(0)` releases the free pages of
+/// every arena.
 ///
 /// A close only schedules a check, `checkDelayMillis` later on a thread of
-/// its own, and closes in between share it. The check trims when RSS has
-/// grown by `growthBeforeTrimBytes` since the last trim (or since start-up),
-/// so a busy server with many short connections trims rarely, and a server
-/// whose memory is in use does not trim again until it grows further.
+/// its own, and closes in between share it, so there is at most one trim
+/// per `checkDelayMillis`. The check trims when RSS is `growthBeforeTrimBytes`
+/// above its value at start-up: freed memory does not lower RSS, so the
+/// growth is all a check can see, and a trim that finds little to release
+/// costs a walk of malloc's free lists only.
 final class MemoryTrim: Sendable {
-    /// RSS growth since the last trim, in bytes, that makes a check trim.
-    static let growthBeforeTrimBytes = 64 * 1024 * 1024
+    /// RSS growth since start-up, in bytes, above which a check trims.
+    static let growthBeforeTrimBytes = 32 * 1024 * 1024
     /// Time from a close to its check, in milliseconds.
     static let checkDelayMillis = 1000
 
     private struct State {
         var checkScheduled = false
-        var residentBytesAfterLastTrim: Int
+        let residentBytesAtStart: Int
     }
 
     private let state: NIOLockedValueBox<State>
@@ -40,7 +42,7 @@ final class MemoryTrim: Sendable {
          checkDelayMillis: Int = MemoryTrim.checkDelayMillis) {
         self.growthBeforeTrimBytes = growthBeforeTrimBytes
         self.checkDelayMillis = checkDelayMillis
-        state = NIOLockedValueBox(State(residentBytesAfterLastTrim: Self.residentBytes() ?? 0))
+        state = NIOLockedValueBox(State(residentBytesAtStart: Self.residentBytes() ?? 0))
     }
 
     /// A connection closed (and with it its watches and queued replies).
@@ -56,18 +58,15 @@ final class MemoryTrim: Sendable {
         }
     }
 
-    /// Trims if RSS grew enough since the last trim; true when it trimmed.
+    /// Trims if RSS grew enough since start-up; true when it trimmed.
     @discardableResult
     func check() -> Bool {
-        let last = state.withLockedValue { state in
+        let start = state.withLockedValue { state in
             state.checkScheduled = false
-            return state.residentBytesAfterLastTrim
+            return state.residentBytesAtStart
         }
-        guard let resident = Self.residentBytes(), resident - last >= growthBeforeTrimBytes else { return false }
-        guard Self.trim() else { return false }
-        let after = Self.residentBytes() ?? resident
-        state.withLockedValue { $0.residentBytesAfterLastTrim = after }
-        return true
+        guard let resident = Self.residentBytes(), resident - start >= growthBeforeTrimBytes else { return false }
+        return Self.trim()
     }
 
     /// `malloc_trim(0)`; false when this C library has none.

@@ -32,13 +32,13 @@ import Testing
         #expect(before - after > 100 * 1024 * 1024, "RSS \(before) before the trim, \(after) after")
     }
 
-    @Test func checkTrimsOnlyAfterEnoughGrowth() throws {
+    @Test func checkTrimsOnlyWhenRSSGrew() throws {
         let trim = MemoryTrim(growthBeforeTrimBytes: 64 * 1024 * 1024, checkDelayMillis: 10)
         #expect(!trim.check())
         let kept = scatterFreedMemory()
         defer { kept.forEach { free($0) } }
         #expect(trim.check())
-        // Nothing grew since: no second trim.
+        // The trim gave the memory back: RSS is near its start again.
         #expect(!trim.check())
     }
 

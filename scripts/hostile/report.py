@@ -8,8 +8,9 @@ swiftzk result is missing). Apache's results are shown, never judged.
 
 XFAIL lists checks swiftzk is known to fail today, one name per line with
 `# why` after it: they are shown as failing but do not make the exit status
-non-zero. A listed check that passes is an error (XPASS), so the list
-shrinks as the server gets fixed.
+non-zero. A listed check that passes is reported (XPASS: consider removing
+it), as scripts/conformance does, without failing the run: timing checks
+near their bound can pass on a quiet machine.
 """
 import json
 import sys
@@ -168,9 +169,9 @@ def main():
     if expected_failures:
         print("hostile-clients: swiftzk fails, as listed in the xfail file: %s" % ", ".join(expected_failures))
     for check in xpass:
-        print("hostile-clients: XPASS: swiftzk now passes %s; remove it from the xfail file" % check)
-    if unexpected or xpass:
-        print("hostile-clients: swiftzk FAILED: %s" % ", ".join(unexpected + ["%s (xpass)" % c for c in xpass]))
+        print("hostile-clients: XPASS: swiftzk passed %s, listed as an expected failure (consider removing it)" % check)
+    if unexpected:
+        print("hostile-clients: swiftzk FAILED: %s" % ", ".join(unexpected))
         return 1
     if expected_failures:
         print("hostile-clients: no unexpected result")
