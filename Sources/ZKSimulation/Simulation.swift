@@ -414,6 +414,10 @@ public final class Simulation {
         let stuck = UInt64(10_000) * 1_000_000
         for session in core.sessions.sessions.values where session.closing && core.logAvailable
             && monotonicNanos > session.deadlineNanos + stuck {
+            // A close logged in this generation and not yet durable is on its
+            // way (process pauses can hold the log past 10 s).
+            if let close = closeLogged[session.id], close.generation == core.logGeneration,
+               close.zxid > core.tree.lastProcessedZxid { continue }
             report(.sessionStuckClosing, "session \(hex(session.id)) has been closing for over 10 s past its deadline with the log working; it owns \(core.tree.ephemerals(of: session.id).count) ephemerals")
             return
         }
