@@ -40,6 +40,9 @@ final class StateLoop: @unchecked Sendable {
     /// `queuedReplyBytesPerConnection` (0: no limit).
     private let maxQueuedReplyBytes: Int
     private let memoryTrim = MemoryTrim()
+    /// Bounds the core's warnings in the server log: a client that hits a
+    /// limit on every request must not fill the disk with log lines.
+    private var warnings = WarningBudget()
 
     init(eventLoop: EventLoop, core: ServerCore, clock: ServerClock, log: TransactionLogSink?, logger: Logger) {
         self.eventLoop = eventLoop
@@ -329,7 +332,11 @@ final class StateLoop: @unchecked Sendable {
             case .log:
                 break
             case .warn(let message):
-                logger.warning("\(message)")
+                let now = NIODeadline.now().uptimeNanoseconds
+                if let suppressed = warnings.startSecond(at: now), suppressed > 0 {
+                    logger.warning("\(suppressed) more core warnings in the last second were not logged (limit \(WarningBudget.perSecond) a second)")
+                }
+                if warnings.admit() { logger.warning("\(message)") }
             }
     }
 
@@ -469,4 +476,35 @@ private final class Outlet {
 enum InboundEvent: Sendable {
     case connect(ConnectRequest)
     case request(xid: Int32, opCode: OpCode, body: Result<ZKRequest, JuteError>, receivedNanos: UInt64)
+}
+
+/// At most `perSecond` core warnings a second reach the log; the rest are
+/// counted and reported as one line when the next second starts.
+struct WarningBudget {
+    /// Warning lines a second.
+    static let perSecond = 20
+    private var secondStartNanos: UInt64 = 0
+    private var logged = 0
+    private var suppressed = 0
+
+    /// Starts a new one-second window when the current one is over;
+    /// returns how many warnings the window that ended suppressed.
+    mutating func startSecond(at nanos: UInt64) -> Int? {
+        guard nanos >= secondStartNanos &+ 1_000_000_000 else { return nil }
+        let ended = suppressed
+        secondStartNanos = nanos
+        logged = 0
+        suppressed = 0
+        return ended
+    }
+
+    /// True when one more warning fits in this second.
+    mutating func admit() -> Bool {
+        if logged < Self.perSecond {
+            logged += 1
+            return true
+        }
+        suppressed += 1
+        return false
+    }
 }
