@@ -11,15 +11,15 @@ import ZKServerCore
 /// A word is answered from the bytes at hand, as Apache does: `stmk`
 /// without its 8-byte mask in the same read is closed unanswered, and bytes
 /// after a word are ignored. The admin words (`expi`, `clip`) take their
-/// argument up to a newline, or the client's EOF, or whatever has arrived
-/// after `argumentWait`. Once a word is recognised the connection closes
-/// within `answerDeadline` whatever the client does.
+/// argument up to a newline, or else what the first read holds (`echo expi
+/// 0x1 | nc` sends it whole); nothing waits for more bytes, so an unfinished
+/// word ties up no connection (Apache closes its equivalents at once). Once
+/// a word is recognised the connection closes within `answerDeadline`
+/// whatever the client does.
 final class FourLetterWordHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
 
-    /// How long `expi`/`clip` wait for the rest of their argument line.
-    static let argumentWait = TimeAmount.milliseconds(250)
     /// The longest a recognised word keeps its connection open, answer included.
     static let answerDeadline = TimeAmount.seconds(10)
     /// The longest argument line, in bytes; a longer one closes unanswered.
@@ -41,7 +41,6 @@ final class FourLetterWordHandler: ChannelInboundHandler, RemovableChannelHandle
     private var state = State.sniffing
     /// At most the first four bytes, or a word's mask or argument.
     private var inbound = ByteBuffer()
-    private var argumentTimer: Scheduled<Void>?
     private var deadline: Scheduled<Void>?
 
     init(id: ConnectionID, stateLoop: StateLoop, settings: ConnectionSettings, logger: Logger) {
@@ -109,7 +108,6 @@ final class FourLetterWordHandler: ChannelInboundHandler, RemovableChannelHandle
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        argumentTimer?.cancel()
         deadline?.cancel()
         context.fireChannelInactive()
     }
@@ -140,14 +138,10 @@ final class FourLetterWordHandler: ChannelInboundHandler, RemovableChannelHandle
                 answer(word, argument: argumentText(upTo: newline - rest.startIndex), mask: nil, context: context)
             } else if rest.count > Self.maxArgumentBytes {
                 closeUnanswered(context: context, reason: "\(word.rawValue) argument longer than \(Self.maxArgumentBytes) bytes")
+            } else if endOfRead {
+                answer(word, argument: argumentText(upTo: rest.count), mask: nil, context: context)
             } else {
                 state = .waiting(word)
-                if endOfRead, argumentTimer == nil {
-                    argumentTimer = context.eventLoop.assumeIsolated().scheduleTask(in: Self.argumentWait) { [self] in
-                        guard case .waiting = state else { return }
-                        answer(word, argument: argumentText(upTo: inbound.readableBytes), mask: nil, context: context)
-                    }
-                }
             }
         default:
             answer(word, argument: "", mask: nil, context: context)
@@ -162,7 +156,6 @@ final class FourLetterWordHandler: ChannelInboundHandler, RemovableChannelHandle
     private func closeUnanswered(context: ChannelHandlerContext, reason: String) {
         state = .answered
         inbound = ByteBuffer()
-        argumentTimer?.cancel()
         logger.info("closing four-letter-word connection from \(ClientAddress(context.channel.remoteAddress).display): \(reason)")
         context.close(promise: nil)
     }
@@ -170,7 +163,6 @@ final class FourLetterWordHandler: ChannelInboundHandler, RemovableChannelHandle
     private func answer(_ word: FourLetterWord, argument: String, mask: Int64?, context: ChannelHandlerContext) {
         state = .answered
         inbound = ByteBuffer()
-        argumentTimer?.cancel()
         logger.info("four-letter word \(word.rawValue) from \(ClientAddress(context.channel.remoteAddress).display)")
         let channel = context.channel
         let reply = text(for: word, argument: argument, mask: mask, eventLoop: channel.eventLoop)

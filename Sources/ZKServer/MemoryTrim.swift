@@ -25,7 +25,7 @@ import Glibc
 /// costs a walk of malloc's free lists only.
 final class MemoryTrim: Sendable {
     /// RSS growth since start-up, in bytes, above which a check trims.
-    static let growthBeforeTrimBytes = 32 * 1024 * 1024
+    static let growthBeforeTrimBytes = 16 * 1024 * 1024
     /// Time from a close to its check, in milliseconds.
     static let checkDelayMillis = 1000
 

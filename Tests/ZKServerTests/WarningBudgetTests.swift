@@ -5,14 +5,20 @@ import Testing
 struct WarningBudgetTests {
     @Test func atMostTwentyWarningsASecondAndTheRestAreCounted() {
         var budget = WarningBudget()
-        #expect(budget.startSecond(at: 5_000_000_000) == 0)
-        let admitted = (0..<100).filter { _ in budget.admit() }.count
+        let first = budget.startSecond(at: 5_000_000_000)
+        #expect(first == 0)
+        var admitted = 0
+        for _ in 0..<100 where budget.admit() { admitted += 1 }
         #expect(admitted == WarningBudget.perSecond)
-        // Still the same second: nothing new starts.
-        #expect(budget.startSecond(at: 5_900_000_000) == nil)
-        #expect(!budget.admit())
+        // Still the same second: nothing new starts, nothing more is admitted.
+        let sameSecond = budget.startSecond(at: 5_900_000_000)
+        let oneMore = budget.admit()
+        #expect(sameSecond == nil)
+        #expect(!oneMore)
         // The next second reports what the last one dropped, then admits again.
-        #expect(budget.startSecond(at: 6_000_000_000) == 81)
-        #expect(budget.admit())
+        let reported = budget.startSecond(at: 6_000_000_000)
+        let admittedAgain = budget.admit()
+        #expect(reported == 81)
+        #expect(admittedAgain)
     }
 }
