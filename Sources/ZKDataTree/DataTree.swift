@@ -56,7 +56,7 @@ public struct DataTree: Sendable {
     /// Child names of `path`, sorted by bytes so replies are deterministic.
     public func children(of path: [UInt8]) -> [[UInt8]]? {
         // Siblings share the parent's prefix, so paths sort as their names do.
-        nodes[path].map { $0.childPaths.map(\.bytes).sorted { $0.lexicographicallyPrecedes($1) }.map { ZNodePath.name(of: $0) } }
+        nodes[path].map { $0.childPaths.map(\.bytes).sorted(by: ZNodeKey.precedes).map { ZNodePath.name(of: $0) } }
     }
 
     /// The number of nodes below `path`, at any depth.

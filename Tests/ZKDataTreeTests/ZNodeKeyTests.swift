@@ -41,3 +41,16 @@ struct ZNodeKeyTests {
         #expect(Set(tree.nodes.keys).isSuperset(of: [composed, decomposed]))
     }
 }
+
+@Suite("ZNodeKey order")
+struct ZNodeKeyOrderTests {
+    @Test(arguments: [
+        ("/a", "/b", true), ("/b", "/a", false), ("/a", "/a", false),
+        ("/a", "/ab", true), ("/ab", "/a", false), ("/a\u{7f}", "/a\u{e9}", true), ("", "/", true),
+    ])
+    func precedesIsByteOrder(lhs: String, rhs: String, expected: Bool) {
+        let (l, r) = (Array(lhs.utf8), Array(rhs.utf8))
+        #expect(ZNodeKey.precedes(l, r) == expected)
+        #expect(ZNodeKey.precedes(l, r) == l.lexicographicallyPrecedes(r))
+    }
+}
