@@ -160,7 +160,7 @@ final class StateLoop: @unchecked Sendable {
     /// or the map's in-place update can touch freed nodes.
     func snapshot(_ body: @escaping @Sendable (TreeHolder, [Int64: Int32]) -> Void) {
         eventLoop.execute { [self] in
-            let sessions = core.sessions.sessions.mapValues(\.timeoutMillis)
+            let sessions = core.committed.sessionTimeouts
             body(TreeHolder(core.tree), sessions)
         }
     }
