@@ -10,7 +10,6 @@ its queue is full) and keep serving the bystander.
 Usage: pipelined_writes.py --port P --pid PID --server NAME [--full] [--json FILE]
 """
 import argparse
-import multiprocessing
 import struct
 import sys
 import threading
@@ -110,21 +109,9 @@ def main():
         s.call(lambda xid: zkwire.create_request(xid, path, data))
     s.close_session()
 
-    bystander = zkwire.Bystander(args.host, args.port, "/hostile/small").start()
-    idle_begin = time.monotonic()
-    time.sleep(idle_seconds)
-    idle = bystander.phase(idle_begin, time.monotonic())
-    baseline = zkwire.settled_rss(args.pid, 0.5)
-
-    ctx = multiprocessing.get_context("fork")
-    stop = ctx.Event()
-    report = ctx.Queue()
-    safety = {"stopped": False}
-
-    def watch_memory(rss):
-        if rss - baseline > SAFETY_STOP_GROWTH_BYTES and not stop.is_set():
-            safety["stopped"] = True
-            stop.set()
+    pressure = zkwire.Attack(args.host, args.port, args.pid, idle_seconds, SAFETY_STOP_GROWTH_BYTES)
+    bystander, idle, baseline = pressure.bystander, pressure.idle, pressure.baseline
+    ctx, stop, report, watch_memory = pressure.ctx, pressure.stop, pressure.report, pressure.watch_memory
 
     zkwire.log(args.server, "pipelined writes: %d setData" % writes)
     with zkwire.RssSampler(args.pid, on_sample=watch_memory) as sampler:
@@ -159,7 +146,7 @@ def main():
         reasons.append("flood did not finish within %d s" % give_up)
     if growth > MAX_RSS_GROWTH_BYTES:
         reasons.append("RSS grew %.0f MB (limit %.0f MB)" % (zkwire.mb(growth), zkwire.mb(MAX_RSS_GROWTH_BYTES)))
-    if safety["stopped"]:
+    if pressure.safety_stopped:
         reasons.append("flood stopped early by the %.0f MB safety stop" % zkwire.mb(SAFETY_STOP_GROWTH_BYTES))
     if bystander.error:
         reasons.append(bystander.error)
@@ -183,7 +170,7 @@ def main():
         "finished_after_s": None if outcome.get("finished_after") is None else round(outcome["finished_after"], 2),
         "rss_before_mb": zkwire.mb(baseline),
         "rss_peak_growth_mb": zkwire.mb(growth),
-        "safety_stop": safety["stopped"],
+        "safety_stop": pressure.safety_stopped,
         "idle_p99_ms": zkwire.ms(idle["p99"]),
         "flood_p50_ms": zkwire.ms(flood["p50"]),
         "flood_p99_ms": zkwire.ms(flood["p99"]),

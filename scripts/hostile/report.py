@@ -17,26 +17,21 @@ import sys
 
 import four_letter_words
 
+# The rows of both unread-replies variants.
+UNREAD_ROWS = [
+        ("RSS before (MB)", "rss_before_mb"),
+        ("peak RSS growth (MB)", "rss_peak_growth_mb"),
+        ("bystander idle p99 (ms)", "idle_p99_ms"),
+        ("bystander attack p99 (ms)", "attack_p99_ms"),
+        ("bystander max gap (ms)", "attack_max_gap_ms"),
+        ("attacker requests written", "attacker_requests_sent"),
+        ("attacker closed by server", "attacker_closed"),
+]
+
 # (check, [(label, key)]) in the order they are printed.
 ROWS = [
-    ("unread-replies-big", [
-        ("RSS before (MB)", "rss_before_mb"),
-        ("peak RSS growth (MB)", "rss_peak_growth_mb"),
-        ("bystander idle p99 (ms)", "idle_p99_ms"),
-        ("bystander attack p99 (ms)", "attack_p99_ms"),
-        ("bystander max gap (ms)", "attack_max_gap_ms"),
-        ("attacker requests written", "attacker_requests_sent"),
-        ("attacker closed by server", "attacker_closed"),
-    ]),
-    ("unread-replies-children", [
-        ("RSS before (MB)", "rss_before_mb"),
-        ("peak RSS growth (MB)", "rss_peak_growth_mb"),
-        ("bystander idle p99 (ms)", "idle_p99_ms"),
-        ("bystander attack p99 (ms)", "attack_p99_ms"),
-        ("bystander max gap (ms)", "attack_max_gap_ms"),
-        ("attacker requests written", "attacker_requests_sent"),
-        ("attacker closed by server", "attacker_closed"),
-    ]),
+    ("unread-replies-big", UNREAD_ROWS),
+    ("unread-replies-children", UNREAD_ROWS),
     ("pipelined-writes", [
         ("writes answered ok", "writes_ok"),
         ("all sent after (s)", "sent_after_s"),

@@ -11,7 +11,6 @@ reading from (or closes) the attacker stays flat.
 Usage: unread_replies.py --port P --pid PID --server NAME --variant big|children [--full] [--json FILE]
 """
 import argparse
-import multiprocessing
 import select
 import socket
 import sys
@@ -116,22 +115,9 @@ def main():
 
     zkwire.log(args.server, "unread replies (%s): setting up" % args.variant)
     setup(args.host, args.port, args.variant)
-    bystander = zkwire.Bystander(args.host, args.port, "/hostile/small").start()
-    idle_begin = time.monotonic()
-    time.sleep(idle_seconds)
-    idle_end = time.monotonic()
-    idle = bystander.phase(idle_begin, idle_end)
-    baseline = zkwire.settled_rss(args.pid, 0.5)
-
-    ctx = multiprocessing.get_context("fork")
-    stop = ctx.Event()
-    report = ctx.Queue()
-    safety = {"stopped": False}
-
-    def watch_memory(rss):
-        if rss - baseline > SAFETY_STOP_GROWTH_BYTES and not stop.is_set():
-            safety["stopped"] = True
-            stop.set()
+    pressure = zkwire.Attack(args.host, args.port, args.pid, idle_seconds, SAFETY_STOP_GROWTH_BYTES)
+    bystander, idle, baseline = pressure.bystander, pressure.idle, pressure.baseline
+    ctx, stop, report, watch_memory = pressure.ctx, pressure.stop, pressure.report, pressure.watch_memory
 
     zkwire.log(args.server, "unread replies (%s): attacking for %d s" % (args.variant, attack_seconds))
     with zkwire.RssSampler(args.pid, on_sample=watch_memory) as sampler:
@@ -160,7 +146,7 @@ def main():
         reasons.append("server died")
     if growth > MAX_RSS_GROWTH_BYTES:
         reasons.append("RSS grew %.0f MB (limit %.0f MB)" % (zkwire.mb(growth), zkwire.mb(MAX_RSS_GROWTH_BYTES)))
-    if safety["stopped"]:
+    if pressure.safety_stopped:
         reasons.append("attack stopped early by the %.0f MB safety stop" % zkwire.mb(SAFETY_STOP_GROWTH_BYTES))
     if bystander.error:
         reasons.append(bystander.error)
@@ -179,7 +165,7 @@ def main():
         "rss_before_mb": zkwire.mb(baseline),
         "rss_peak_growth_mb": zkwire.mb(growth),
         "rss_after_mb": zkwire.mb(after),
-        "safety_stop": safety["stopped"],
+        "safety_stop": pressure.safety_stopped,
         "idle_p99_ms": zkwire.ms(idle["p99"]),
         "attack_p99_ms": zkwire.ms(attack["p99"]),
         "attack_p50_ms": zkwire.ms(attack["p50"]),

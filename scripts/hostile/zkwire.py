@@ -354,3 +354,29 @@ def server_alive(pid):
     except OSError:
         return False
     return rss_bytes(pid) is not None
+
+
+class Attack:
+    """What the flood checks share: a bystander measured idle for
+    `idle_seconds`, the server's settled RSS as the baseline, and a stop
+    event that the RSS sampler sets (and records) once the server grows past
+    `safety_stop_bytes`, to protect the shared machine."""
+
+    def __init__(self, host, port, pid, idle_seconds, safety_stop_bytes):
+        import multiprocessing
+        self.bystander = Bystander(host, port, "/hostile/small").start()
+        idle_begin = time.monotonic()
+        time.sleep(idle_seconds)
+        self.idle = self.bystander.phase(idle_begin, time.monotonic())
+        self.baseline = settled_rss(pid, 0.5)
+        self.ctx = multiprocessing.get_context("fork")
+        self.stop = self.ctx.Event()
+        self.report = self.ctx.Queue()
+        self.safety_stopped = False
+        self._limit = safety_stop_bytes
+
+    def watch_memory(self, rss):
+        if rss - self.baseline > self._limit and not self.stop.is_set():
+            self.safety_stopped = True
+            self.stop.set()
+
