@@ -170,6 +170,14 @@ import ZKServerCore
         #expect(ZooCfgParser.dynamicConfigVersion(fileName: name) == version)
     }
 
+    @Test func aVersionInZooCfgItselfIsTheConfigVersion() throws {
+        let scratch = try ConfigScratch()
+        let config = try load(Self.limits + "version=1a\n" + Self.three, in: scratch)
+        #expect(config.quorum?.verifier.version == 0x1a)
+        #expect(config.quorum?.verifier.configText.hasSuffix("\nversion=1a") == true)
+        #expect(config.warnings.isEmpty)
+    }
+
     @Test func groupsAndWeightsMakeTheQuorumHierarchical() throws {
         let scratch = try ConfigScratch()
         let servers = (1...9).map { "server.\($0)=zk\($0):2888:3888\n" }.joined()
@@ -256,6 +264,7 @@ import ZKServerCore
         ("initLimit=10\nsyncLimit=5\nelectionAlg=1\n" + three, #":4: electionAlg: expected 3 (the only election algorithm in Apache ZooKeeper 3.9), got "1""#),
         ("initLimit=10\nsyncLimit=5\ncnxTimeout=-1\n" + three, #":4: cnxTimeout: expected a non-negative integer in milliseconds (0 waits without limit), got "-1""#),
         ("initLimit=10\nsyncLimit=5\nelectionPortBindRetry=-2\n" + three, #":4: electionPortBindRetry: expected a non-negative integer number of retries (0 retries forever), got "-2""#),
+        ("initLimit=10\nsyncLimit=5\nversion=1g\n" + three, #":4: version: expected the config version in hex (as Apache writes it, version=100000000), got "1g""#),
         ("initLimit=10\nsyncLimit=5\nquorumListenOnAllIPs=yes\n" + three, #":4: quorumListenOnAllIPs: expected true or false, got "yes""#),
         ("initLimit=10\nsyncLimit=5\nserver.1=zk1:2888:3888\nserver.2=zk2:2888\n", #":5: server.2: expected host:quorumPort:electionPort[:participant|observer][;[clientAddress:]clientPort], got "zk2:2888""#),
         ("initLimit=10\nsyncLimit=5\nserver.1=zk1:2888:3888:observer\nserver.2=zk2:2888:3888:observer\n", ":4: server.1: expected at least one participant: these server.N lines are all observers, which need participants to follow (Apache rejects this)"),

@@ -29,7 +29,10 @@ struct ZooCfgParser {
     private var serverEntries: [ZooCfgEntry] = []
     /// group.G and weight.N lines, checked in finish against the server lines.
     private var hierarchyEntries: [ZooCfgEntry] = []
-    /// The version a dynamic config file's name gives (`zoo.cfg.dynamic.100000000`), else 0.
+    /// The dynamic config file, when `dynamicConfigFile` names one.
+    private var dynamicConfigFile: String?
+    /// The ensemble's config version: what a dynamic config file's name
+    /// gives (`zoo.cfg.dynamic.100000000`), else `version` in zoo.cfg, else 0.
     private var dynamicConfigVersion: Int64 = 0
     // Quorum-only settings, kept for QuorumConfig.
     private var peerType: LearnerType?
@@ -65,6 +68,7 @@ struct ZooCfgParser {
         var effective = laterWins(entries)
         effective += try dynamicConfigEntries(effective)
         if let pointer = effective.last(where: { $0.key == "dynamicConfigFile" }) {
+            parser.dynamicConfigFile = pointer.value
             parser.dynamicConfigVersion = dynamicConfigVersion(fileName: pointer.value)
         }
         for entry in effective {
@@ -256,6 +260,13 @@ struct ZooCfgParser {
             serverEntries.append(entry)  // checked in finish, once multiAddress.enabled is known
         case _ where ZooCfgKeys.isHierarchy(key):
             hierarchyEntries.append(entry)  // checked in finish, against the server lines
+        case "version" where dynamicConfigFile == nil:
+            // Without a dynamic file, QuorumMaj and QuorumHierarchical are built
+            // from zoo.cfg itself and read its `version` (Long.parseLong, hex).
+            guard let version = Int64(entry.value, radix: 16) else {
+                throw error(entry, "expected the config version in hex (as Apache writes it, version=100000000), got \"\(entry.value)\"")
+            }
+            dynamicConfigVersion = version
         case "electionAlg":
             guard ZooCfgValue.integer(entry.value, .parseInt) == 3 else {
                 throw error(entry, "expected 3 (the only election algorithm in Apache ZooKeeper 3.9), got \"\(entry.value)\"")
