@@ -102,6 +102,11 @@ public final class ZooKeeperServer: Sendable {
     /// Binds the client port and starts serving. Returns the bound address.
     @discardableResult
     public func start() async throws -> SocketAddress {
+        do {
+            try config.checkStandalone()
+        } catch {
+            throw ServerError.startup(error.description)
+        }
         let clock = ServerClock()
         blockingPool.start()
         var coreConfig = Self.coreConfig(config)

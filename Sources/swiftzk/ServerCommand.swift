@@ -33,6 +33,7 @@ struct ServerCommand: AsyncParsableCommand {
         let serverConfig: ServerConfig
         do {
             serverConfig = try ServerConfig.load(path: config, overrides: overrides)
+            try serverConfig.checkStandalone()
         } catch {
             throw ValidationError("\(error)")
         }

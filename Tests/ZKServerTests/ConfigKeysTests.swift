@@ -55,7 +55,6 @@ struct ConfigKeyCase: Sendable, CustomTestStringConvertible {
         ConfigKeyCase("znode.container.maxPerMinute=5") { $0.containerMaxPerMinute == 5 },
         ConfigKeyCase("znode.container.maxNeverUsedIntervalMs=30000") { $0.containerMaxNeverUsedIntervalMs == 30000 },
         ConfigKeyCase("standaloneEnabled=true") { $0.standaloneEnabled },
-        ConfigKeyCase("server.1=localhost:2888:3888\nstandaloneEnabled=false") { !$0.standaloneEnabled && $0.serverId == 1 },
         ConfigKeyCase("reconfigEnabled=true") { $0.reconfigEnabled },
         ConfigKeyCase("dataLogDir={dir}/log") { $0.dataLogDir.hasSuffix("/log") && !$0.dataDir.hasSuffix("/log") },
         ConfigKeyCase("snapCount=5000") { $0.snapCount == 5000 },

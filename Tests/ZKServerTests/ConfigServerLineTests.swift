@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import ZKServerCore
 
 @testable import ZKServer
 
-/// One server.N line means standalone, as in Apache; two or more are refused
-/// until replication is built.
+/// One server.N line means standalone, as in Apache; two or more
+/// participants are quorum mode (ConfigQuorumTests).
 @Suite struct ConfigServerLineTests {
     // MARK: server.N value syntax
 
@@ -110,12 +111,20 @@ import Testing
         #expect(error.description == "\(file):4: server.1: client address 0.0.0.0:2181 after ';' differs from 127.0.0.1:2181 set by clientPortAddress at \(file):3 and clientPort at \(file):2; make them agree or remove one")
     }
 
-    @Test func twoServerLinesAreRefusedAtTheSecond() throws {
+    @Test func threeServerLinesLoadInQuorumModeAndAreRefusedAtStartUp() throws {
         let scratch = try ConfigScratch()
+        try scratch.write("myid", "1\n")
         let text = "tickTime=2000\ninitLimit=10\nsyncLimit=5\ndataDir={dir}\nclientPort=2181\n\n"
             + "# the ensemble\n\n\n\nserver.1=zk1:2888:3888\nserver.2=zk2:2888:3888\nserver.3=zk3:2888:3888\n"
-        let error = try #require(try scratch.loadError(text))
-        #expect(error.description == scratch.path("zoo.cfg") + ":12: server.2: replicated ensembles are not built yet; SwiftZK runs standalone only (remove the other server.N lines)")
+        let config = try scratch.load(text)
+        #expect(config.quorum?.verifier.votingMembers == [1, 2, 3])
+        let file = scratch.path("zoo.cfg")
+        #expect(throws: ConfigError.self) { try config.checkStandalone() }
+        do {
+            try config.checkStandalone()
+        } catch {
+            #expect(error.description.hasPrefix("\(file):11: server.1: quorum mode (server.N lines in \(file): 3 participants) is not supported yet"))
+        }
     }
 
     @Test func theSameIdWrittenTwiceIsOneServer() throws {

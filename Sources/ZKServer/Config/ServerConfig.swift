@@ -91,11 +91,14 @@ public struct ServerConfig: Sendable, Equatable {
     public var containerMaxNeverUsedIntervalMs: Int
     /// The `server.N` lines: id → the value as written.
     public var servers: [Int: String]
-    /// This server's id: the myid file in `dataDir`, else the id of the single
-    /// `server.N` line, else 0. Always 0...254.
+    /// This server's id: the myid file in `dataDir` (required in quorum mode),
+    /// else the id of the single `server.N` line, else 0. Always 0...254.
     public var serverId: Int
     /// `standaloneEnabled`: whether a single server runs standalone.
     public var standaloneEnabled: Bool
+    /// The ensemble, when the config is in quorum mode (two or more
+    /// participants, or one with `standaloneEnabled=false`); nil for standalone.
+    public var quorum: QuorumConfig? = nil
     /// `reconfigEnabled`: whether dynamic reconfiguration is allowed.
     public var reconfigEnabled: Bool
     /// Client connections allowed in all (`maxCnxns`); 0 means no limit.
@@ -174,7 +177,8 @@ public struct ServerConfig: Sendable, Equatable {
     ///     a leading `zookeeper.` is dropped from the key, so
     ///     `zookeeper.skipACL=yes` sets `skipACL`.
     /// - Throws: `ConfigError` for an unreadable file, a bad value, a missing
-    ///   required key, or more than one `server.N` line.
+    ///   required key, or an ensemble Apache would refuse. A valid ensemble
+    ///   loads, with `quorum` set; `checkStandalone()` refuses to run it.
     public static func load(path: String?, overrides: [String] = []) throws(ConfigError) -> ServerConfig {
         try ZooCfgParser.load(path: path, overrides: overrides)
     }

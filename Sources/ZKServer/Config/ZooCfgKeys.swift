@@ -36,13 +36,15 @@ enum ZooCfgKeys {
         // No read-only mode yet.
         "readonlymode.enabled",
         "admin.enableServer", "admin.serverAddress", "admin.serverPort",
+        // Quorum mode only, stored in QuorumConfig; nothing runs an ensemble yet.
+        "peerType", "electionAlg", "quorumListenOnAllIPs", "cnxTimeout", "electionPortBindRetry",
     ]
 
     /// Keys QuorumPeerConfig.parseProperties parses with `parseBoolean`
     /// (`true`/`false`, any case; anything else stops Apache).
     static let apacheBooleans: Set<String> = [
         "localSessionsEnabled", "localSessionsUpgradingEnabled",
-        "quorumListenOnAllIPs", "syncEnabled",
+        "syncEnabled",
         "sslQuorum", "portUnification", "sslQuorumReloadCertFiles",
         "quorum.auth.enableSasl", "quorum.auth.serverRequireSasl", "quorum.auth.learnerRequireSasl",
         "jvm.pause.monitor",
@@ -75,6 +77,12 @@ enum ZooCfgKeys {
         }
     }
 
+    /// `group.G` and `weight.N` (and, as in Apache, any key starting with
+    /// `group` or `weight`) make the ensemble's quorums hierarchical.
+    static func isHierarchy(_ key: String) -> Bool {
+        key.hasPrefix("group") || key.hasPrefix("weight")
+    }
+
     /// The commands Apache's FourLetterCommands knows; `*` in the whitelist means all of them.
     static let knownFourLetterWords: Set<String> = [
         "conf", "cons", "crst", "dirs", "dump", "envi", "gtmk", "ruok", "stmk",
@@ -86,6 +94,6 @@ enum ZooCfgKeys {
     /// server.N, group.N and weight.N define the ensemble; with
     /// `dynamicConfigFile` set they must live in that file (QuorumPeerConfig).
     static func isMembership(_ key: String) -> Bool {
-        key.hasPrefix("server.") || key.hasPrefix("group") || key.hasPrefix("weight")
+        key.hasPrefix("server.") || isHierarchy(key)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ZKServerCore
 
 /// Turns zoo.cfg entries and `--set` overrides into a `ServerConfig`.
 ///
@@ -26,6 +27,18 @@ struct ZooCfgParser {
     private var fourLetterWordList: String?
     private var multiAddressEnabled = false
     private var serverEntries: [ZooCfgEntry] = []
+    /// group.G and weight.N lines, checked in finish against the server lines.
+    private var hierarchyEntries: [ZooCfgEntry] = []
+    /// The dynamic config file, when `dynamicConfigFile` names one.
+    private var dynamicConfigFile: String?
+    /// The ensemble's config version: what a dynamic config file's name
+    /// gives (`zoo.cfg.dynamic.100000000`), else `version` in zoo.cfg, else 0.
+    private var dynamicConfigVersion: Int64 = 0
+    // Quorum-only settings, kept for QuorumConfig.
+    private var peerType: LearnerType?
+    private var quorumListenOnAllIPs = false
+    private var cnxTimeoutMs = 5000
+    private var electionPortBindRetries = 3
 
     private var notActedOn: [String] = []
     private var warnings: [String] = []
@@ -54,6 +67,10 @@ struct ZooCfgParser {
         var parser = ZooCfgParser(fromFile: path != nil, sourceName: path ?? overrideSource)
         var effective = laterWins(entries)
         effective += try dynamicConfigEntries(effective)
+        if let pointer = effective.last(where: { $0.key == "dynamicConfigFile" }) {
+            parser.dynamicConfigFile = pointer.value
+            parser.dynamicConfigVersion = dynamicConfigVersion(fileName: pointer.value)
+        }
         for entry in effective {
             try parser.apply(entry)
         }
@@ -111,6 +128,13 @@ struct ZooCfgParser {
             throw ConfigError(file: entry.origin.file, line: entry.origin.line, key: entry.key, message: message)
         }
         return entries
+    }
+
+    /// QuorumPeerConfig.getVersionFromFilename: the hex after the path's last
+    /// dot (`zoo.cfg.dynamic.100000000`), or 0 when that is not hex.
+    static func dynamicConfigVersion(fileName: String) -> Int64 {
+        guard let dot = fileName.lastIndex(of: ".") else { return 0 }
+        return Int64(fileName[fileName.index(after: dot)...], radix: 16) ?? 0
     }
 
     // MARK: - One key
@@ -234,6 +258,34 @@ struct ZooCfgParser {
             break  // read by dynamicConfigEntries before any key is applied
         case _ where key.hasPrefix("server."):
             serverEntries.append(entry)  // checked in finish, once multiAddress.enabled is known
+        case _ where ZooCfgKeys.isHierarchy(key):
+            hierarchyEntries.append(entry)  // checked in finish, against the server lines
+        case "version" where dynamicConfigFile == nil:
+            // Without a dynamic file, QuorumMaj and QuorumHierarchical are built
+            // from zoo.cfg itself and read its `version` (Long.parseLong, hex).
+            guard let version = Int64(entry.value, radix: 16) else {
+                throw error(entry, "expected the config version in hex (as Apache writes it, version=100000000), got \"\(entry.value)\"")
+            }
+            dynamicConfigVersion = version
+        case "electionAlg":
+            guard ZooCfgValue.integer(entry.value, .parseInt) == 3 else {
+                throw error(entry, "expected 3 (the only election algorithm in Apache ZooKeeper 3.9), got \"\(entry.value)\"")
+            }
+        case "peerType":
+            switch entry.value.lowercased() {
+            case "observer": peerType = .observer
+            case "participant": peerType = .participant
+            default: throw error(entry, "expected observer or participant, got \"\(entry.value)\"")
+            }
+        case "quorumListenOnAllIPs":
+            quorumListenOnAllIPs = try boolean(entry)
+        case "cnxTimeout":
+            // QuorumCnxManager reads it with Integer.parseInt; Java's connect takes 0 as no limit.
+            cnxTimeoutMs = try integer(entry, .parseInt, 0..., "a non-negative integer in milliseconds (0 waits without limit)")
+        case "electionPortBindRetry":
+            // Apache reads it with Integer.getInteger and quietly uses 3 for
+            // a negative or malformed value; here those stop start-up instead.
+            electionPortBindRetries = try integer(entry, .decodeInt, 0..., "a non-negative integer number of retries (0 retries forever)")
         case _ where ZooCfgKeys.isSASLKey(key, value: entry.value):
             break  // read from `properties` by the SASL set-up
         default:
@@ -246,15 +298,7 @@ struct ZooCfgParser {
     /// refuses to start with should not start here either.
     private mutating func checkApacheOnly(_ entry: ZooCfgEntry) throws(ConfigError) {
         let key = entry.key
-        if key == "electionAlg" {
-            guard ZooCfgValue.integer(entry.value, .parseInt) == 3 else {
-                throw error(entry, "expected 3 (the only election algorithm in Apache ZooKeeper 3.9), got \"\(entry.value)\"")
-            }
-        } else if key == "peerType" {
-            guard ["observer", "participant"].contains(entry.value.lowercased()) else {
-                throw error(entry, "expected observer or participant, got \"\(entry.value)\"")
-            }
-        } else if ZooCfgKeys.apacheBooleans.contains(key) {
+        if ZooCfgKeys.apacheBooleans.contains(key) {
             let flag = try boolean(entry)
             if key == "multiAddress.enabled" { multiAddressEnabled = flag }
         } else if ZooCfgKeys.apacheInts.contains(key) {
@@ -309,6 +353,9 @@ struct ZooCfgParser {
 
         if let clientPort {
             config.clientPort = clientPort
+        } else if fromFile, config.quorum != nil {
+            // In quorum mode Apache runs a member without a client port.
+            config.clientPort = nil
         } else if fromFile {
             let secureOnly = config.secureClientPort == nil ? "" : " (secureClientPort alone is not served yet)"
             throw ConfigError(
@@ -327,10 +374,15 @@ struct ZooCfgParser {
         return config
     }
 
-    /// QuorumMaj plus QuorumPeerConfig.setupMyId and setupClientPort, for the
-    /// one case SwiftZK runs: at most one server line, which means standalone.
+    /// One `server.N` line, checked.
+    private typealias ServerLine = (id: Int, entry: ZooCfgEntry, spec: QuorumServerSpec)
+
+    /// QuorumPeerConfig.parseDynamicConfig, setupMyId, setupClientPort,
+    /// setupPeerType and checkValidity: the server lines become a quorum
+    /// verifier, then either standalone (no participant, or one with
+    /// standaloneEnabled=true) or quorum mode, which needs myid naming a member.
     private mutating func resolveServers() throws(ConfigError) {
-        var servers: [(id: Int, entry: ZooCfgEntry, spec: QuorumServerSpec)] = []
+        var servers: [ServerLine] = []
         for entry in serverEntries {
             let idText = String(entry.key.dropFirst("server.".count))
             guard let id = ZooCfgValue.integer(idText, .parseLong), id >= 0 else {
@@ -349,59 +401,253 @@ struct ZooCfgParser {
         }
         config.servers = Dictionary(uniqueKeysWithValues: servers.map { ($0.id, $0.entry.value) })
 
-        if servers.isEmpty, !config.standaloneEnabled, let origin = origins["standaloneEnabled"] {
-            throw ConfigError(
-                file: origin.file, line: origin.line, key: "standaloneEnabled",
-                message: "false needs at least one server.N line, as in Apache ZooKeeper; found none")
-        }
-        if servers.count >= 2 {
-            throw error(
-                servers[1].entry,
-                "replicated ensembles are not built yet; SwiftZK runs standalone only (remove the other server.N lines)")
-        }
-        if let only = servers.first, only.spec.role == .observer {
-            throw error(only.entry, "expected participant: a lone server.N line cannot be an observer (Apache rejects observers without participants)")
+        let hierarchy = try parseHierarchy()
+        guard !servers.isEmpty else {
+            if !config.standaloneEnabled, let origin = origins["standaloneEnabled"] {
+                throw ConfigError(
+                    file: origin.file, line: origin.line, key: "standaloneEnabled",
+                    message: "false needs at least one server.N line, as in Apache ZooKeeper; found none")
+            }
+            // Apache checks groups against server lines; with none there is nothing to weigh.
+            for entry in hierarchyEntries { noteNotActedOn(entry.key) }
+            config.serverId = try readMyid()?.id ?? 0
+            return
         }
 
+        let verifier = try makeVerifier(servers, hierarchy)
+        let participants = servers.filter { $0.spec.role == .participant }
+        let observers = servers.filter { $0.spec.role == .observer }
+        if participants.isEmpty {
+            if !config.standaloneEnabled, let origin = origins["standaloneEnabled"] {
+                throw ConfigError(
+                    file: origin.file, line: origin.line, key: "standaloneEnabled",
+                    message: "false needs at least one participant server.N line, as in Apache ZooKeeper; found only observers")
+            }
+            if servers.count == 1 {
+                throw error(servers[0].entry, "expected participant: a lone server.N line cannot be an observer (Apache rejects observers without participants)")
+            }
+            throw error(servers[0].entry, "expected at least one participant: these server.N lines are all observers, which need participants to follow (Apache rejects this)")
+        }
+        if participants.count == 1, config.standaloneEnabled {
+            if let observer = observers.first {
+                throw error(
+                    observer.entry,
+                    "one participant with standaloneEnabled=true runs standalone, so observers have no quorum to follow (Apache rejects this); add participants, or set standaloneEnabled=false")
+            }
+            try resolveStandaloneServer(participants[0])
+            return
+        }
+        try resolveQuorum(servers, verifier)
+    }
+
+    /// Apache's backward-compatible case (QuorumPeerMain): one participant
+    /// and standaloneEnabled=true run standalone, and its line may give the client port.
+    private mutating func resolveStandaloneServer(_ only: ServerLine) throws(ConfigError) {
         let myid = try readMyid()
         if let myid {
             config.serverId = myid.id
-        } else if let only = servers.first {
+        } else {
             guard Self.serverIds.contains(only.id) else {
                 throw error(only.entry, "expected a server id from 0 to 254 (it goes in the top byte of session ids), got \(only.id)")
             }
             config.serverId = only.id
-        } else {
-            config.serverId = 0
         }
-
-        guard let only = servers.first else { return }
         guard only.id == config.serverId else {
             // setupClientPort only uses the line naming this server.
             let ignored = only.spec.clientPort == nil ? "" : "; its client port is not used"
             warn(only.entry, "\(myid?.path ?? "myid") says this server is \(config.serverId), not \(only.id)\(ignored)")
             return
         }
-        guard let linePort = only.spec.clientPort else { return }
+        try adoptClientPort(of: only)
+    }
+
+    /// Quorum mode: myid must exist and name a member (QuorumPeerConfig's
+    /// "myid file is missing", QuorumPeer.start's "not in the peer list"),
+    /// and initLimit and syncLimit must be set.
+    private mutating func resolveQuorum(_ servers: [ServerLine], _ verifier: QuorumVerifier) throws(ConfigError) {
+        let first = servers[0]
+        let source = first.entry.origin.file
+        let ids = servers.map(\.id).sorted()
+        guard let myid = try readMyid() else {
+            throw ConfigError(
+                file: myidPath,
+                message: "missing; quorum mode (server.N lines in \(source)) needs this server's id in it, the N of its server.N line (for example: echo \(ids[0]) > \(myidPath))")
+        }
+        guard let own = servers.first(where: { $0.id == myid.id }) else {
+            let known = ids.map(String.init).joined(separator: ", ")
+            throw ConfigError(
+                file: myid.path, line: 1,
+                message: "this server is \(myid.id), but \(source) has no server.\(myid.id) line (its servers are \(known)); write one of those ids here, or add a server.\(myid.id) line")
+        }
+        config.serverId = myid.id
+        for key in ["initLimit", "syncLimit"] {
+            let value = key == "initLimit" ? config.initLimit : config.syncLimit
+            let example = key == "initLimit" ? "initLimit=10" : "syncLimit=5"
+            if let origin = origins[key] {
+                guard value > 0 else {
+                    throw ConfigError(
+                        file: origin.file, line: origin.line, key: key,
+                        message: "expected a positive integer number of ticks in quorum mode, got \"\(value)\"")
+                }
+            } else if fromFile {
+                throw ConfigError(
+                    file: sourceName, key: key,
+                    message: "not set; quorum mode (server.N lines in \(source)) needs it, in ticks (for example \(example))")
+            }
+        }
+        try adoptClientPort(of: own)
+
+        let role: LearnerType = own.spec.role == .observer ? .observer : .participant
+        if let peerType, peerType != role, let origin = origins["peerType"] {
+            warnings.append("\(origin): peerType: \(peerType.rawValue) disagrees with \(own.entry.key), which makes this server a\(role == .observer ? "n" : "") \(role.rawValue); using \(role.rawValue), as Apache does")
+        }
+        var quorum = QuorumConfig(
+            verifier: verifier, myid: Int64(myid.id), peerType: role,
+            membershipSource: source, firstServerLine: first.entry.origin.line, firstServerKey: first.entry.key)
+        quorum.quorumListenOnAllIPs = quorumListenOnAllIPs
+        quorum.cnxTimeoutMs = cnxTimeoutMs
+        quorum.electionPortBindRetries = electionPortBindRetries
+        quorum.multiAddressEnabled = multiAddressEnabled
+        config.quorum = quorum
+    }
+
+    /// QuorumPeerConfig.setupClientPort: this server's line may give the
+    /// client address, and must then agree with clientPort and clientPortAddress.
+    private mutating func adoptClientPort(of own: ServerLine) throws(ConfigError) {
+        guard let linePort = own.spec.clientPort else { return }
         if let staticPort = clientPort {
             let agrees = ZooCfgValue.isWildcard(clientPortAddress)
                 ? staticPort == linePort
-                : staticPort == linePort && clientPortAddress == only.spec.clientAddress
+                : staticPort == linePort && clientPortAddress == own.spec.clientAddress
             guard agrees else {
                 let written = [origins["clientPortAddress"].map { "clientPortAddress at \($0)" }, origins["clientPort"].map { "clientPort at \($0)" }]
                     .compactMap { $0 }.joined(separator: " and ")
-                let lineAddress = "\(only.spec.clientAddress ?? "0.0.0.0"):\(linePort)"
+                let lineAddress = "\(own.spec.clientAddress ?? "0.0.0.0"):\(linePort)"
                 let staticAddress = "\(clientPortAddress ?? "0.0.0.0"):\(staticPort)"
-                throw error(only.entry, "client address \(lineAddress) after ';' differs from \(staticAddress) set by \(written); make them agree or remove one")
+                throw error(own.entry, "client address \(lineAddress) after ';' differs from \(staticAddress) set by \(written); make them agree or remove one")
             }
         }
         clientPort = linePort
-        clientPortAddress = only.spec.clientAddress
+        clientPortAddress = own.spec.clientAddress
+    }
+
+    // MARK: - Hierarchical quorums
+
+    /// The group.G and weight.N lines, each checked on its own.
+    private struct Hierarchy {
+        var groups: [Int64: (entry: ZooCfgEntry, servers: Set<Int64>)] = [:]
+        var weights: [Int64: (entry: ZooCfgEntry, weight: Int64)] = [:]
+    }
+
+    /// QuorumHierarchical.parse reads `group.G=a:b:c` and `weight.N=w` with
+    /// Long.parseLong; negative weights, which Apache takes, are refused here.
+    private func parseHierarchy() throws(ConfigError) -> Hierarchy {
+        var hierarchy = Hierarchy()
+        for entry in hierarchyEntries {
+            let isGroup = entry.key.hasPrefix("group")
+            let prefix = isGroup ? "group." : "weight."
+            let form = isGroup ? "group.G with G a non-negative integer group id" : "weight.N with N a non-negative integer server id"
+            guard entry.key.hasPrefix(prefix),
+                  let id = ZooCfgValue.integer(String(entry.key.dropFirst(prefix.count)), .parseLong), id >= 0
+            else {
+                throw error(entry, "expected \(form), got \"\(entry.key)\"")
+            }
+            let key = Int64(id)
+            if isGroup {
+                if let other = hierarchy.groups[key] {
+                    throw error(entry, "group \(key) is also defined at \(other.entry.origin); merge the two lines")
+                }
+                var fields = entry.value.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+                while fields.count > 1, fields.last == "" { fields.removeLast() }  // as Java's split
+                var servers: Set<Int64> = []
+                for field in fields {
+                    guard let server = ZooCfgValue.integer(field, .parseLong), server >= 0 else {
+                        throw error(entry, "expected server ids separated by ':' (for example group.1=1:2:3), got \"\(entry.value)\"")
+                    }
+                    guard servers.insert(Int64(server)).inserted else {
+                        throw error(entry, "server \(server) is listed twice; a server belongs to exactly one group")
+                    }
+                }
+                hierarchy.groups[key] = (entry, servers)
+            } else {
+                if let other = hierarchy.weights[key] {
+                    throw error(entry, "the weight of server \(key) is also set at \(other.entry.origin); keep one line")
+                }
+                guard let weight = ZooCfgValue.integer(entry.value, .parseLong), weight >= 0 else {
+                    throw error(entry, "expected a non-negative integer weight (0 means the server never counts), got \"\(entry.value)\"")
+                }
+                hierarchy.weights[key] = (entry, Int64(weight))
+            }
+        }
+        return hierarchy
+    }
+
+    /// QuorumMaj, or QuorumHierarchical when any group or weight line is
+    /// written; a verifier's objection is reported at the line it is about.
+    private mutating func makeVerifier(_ servers: [ServerLine], _ hierarchy: Hierarchy) throws(ConfigError) -> QuorumVerifier {
+        let members = servers.map { line in
+            QuorumServer(
+                id: Int64(line.id),
+                addresses: line.spec.addresses.map { .init(host: $0.host, quorumPort: $0.quorumPort, electionPort: $0.electionPort) },
+                type: line.spec.role == .observer ? .observer : .participant,
+                clientAddress: line.spec.clientAddress, clientPort: line.spec.clientPort)
+        }
+        guard !hierarchyEntries.isEmpty else {
+            return QuorumVerifier(majorityOf: members, version: dynamicConfigVersion)
+        }
+        func serverLine(_ id: Int64) -> ZooCfgEntry? { servers.first { Int64($0.id) == id }?.entry }
+        do {
+            let verifier = try QuorumVerifier(
+                members: members, groups: hierarchy.groups.mapValues(\.servers),
+                weights: hierarchy.weights.mapValues(\.weight), version: dynamicConfigVersion)
+            for (server, weight) in hierarchy.weights.sorted(by: { $0.key < $1.key }) where verifier.observingMembers.contains(server) {
+                warn(weight.entry, "server \(server) is an observer, which never votes; its weight is ignored")
+            }
+            return verifier
+        } catch {
+            let earliestGroup = hierarchy.groups.values.map(\.entry).min { ($0.origin.line ?? 0) < ($1.origin.line ?? 0) }
+            switch error {
+            case .participantInNoGroup(let server):
+                let fix = hierarchy.groups.isEmpty
+                    ? "weight.N lines need group.N lines, and every participant in exactly one group (for example group.1=1:2:3)"
+                    : "with group.N lines every participant must be in exactly one group; add \(server) to one"
+                throw self.error(serverLine(server) ?? servers[0].entry, "server \(server) is a participant in no group: \(fix)")
+            case .serverInTwoGroups(let server, let firstGroup, let secondGroup):
+                let at = hierarchy.groups[firstGroup].map { " (at \($0.entry.origin))" } ?? ""
+                throw self.error(
+                    hierarchy.groups[secondGroup]?.entry ?? servers[0].entry,
+                    "server \(server) is already in group \(firstGroup)\(at); a server belongs to exactly one group")
+            case .groupMemberNotAServer(let server, let group):
+                throw self.error(
+                    hierarchy.groups[group]?.entry ?? servers[0].entry,
+                    "server \(server) has no server.\(server) line; list only members of the ensemble (add server.\(server) or remove \(server) from this group)")
+            case .observerInGroup(let server, let group):
+                throw self.error(
+                    hierarchy.groups[group]?.entry ?? servers[0].entry,
+                    "server \(server) is an observer, and observers never vote; remove it from group \(group)")
+            case .weightForUnknownServer(let server):
+                throw self.error(
+                    hierarchy.weights[server]?.entry ?? servers[0].entry,
+                    "server \(server) has no server.\(server) line; remove this weight or add the server")
+            case .negativeWeight(let server, let weight):
+                throw self.error(
+                    hierarchy.weights[server]?.entry ?? servers[0].entry,
+                    "expected a non-negative integer weight (0 means the server never counts), got \"\(weight)\"")
+            case .noGroupWithWeight:
+                throw self.error(
+                    earliestGroup ?? servers[0].entry,
+                    "every group weighs 0, so no quorum could ever form; give some participants a weight above 0")
+            }
+        }
+    }
+
+    private var myidPath: String {
+        config.dataDir.hasSuffix("/") ? config.dataDir + "myid" : config.dataDir + "/myid"
     }
 
     /// The myid file in dataDir, if it is there; Apache reads only its first line.
     private func readMyid() throws(ConfigError) -> (id: Int, path: String)? {
-        let path = config.dataDir.hasSuffix("/") ? config.dataDir + "myid" : config.dataDir + "/myid"
+        let path = myidPath
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
             return nil
