@@ -168,6 +168,11 @@ public struct FrontEnd: Sendable {
 
     /// Runs a non-write request now, or queues it behind the connection's
     /// unapplied writes.
+    mutating func deferOrRun(_ id: ConnectionID, _ item: QueuedRequest, tree: DataTree, actions: inout [CoreAction]) {
+        guard let index = connections.index(forKey: id) else { return }
+        deferOrRun(id, at: index, item, tree: tree, actions: &actions)
+    }
+
     /// `index` is `id`'s place in `connections`, found by the caller.
     mutating func deferOrRun(_ id: ConnectionID, at index: [ConnectionID: ClientConnection].Index, _ item: QueuedRequest,
                              tree: DataTree, actions: inout [CoreAction]) {
