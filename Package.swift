@@ -56,6 +56,7 @@ let package = Package(
             name: "ZKStorage",
             dependencies: [
                 "ZKProtocol", "ZKDataTree",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),

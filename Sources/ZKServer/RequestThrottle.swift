@@ -23,18 +23,24 @@ struct RequestThrottle {
     let globalLimit: Int
     let logQueueLimit: Int
 
-    /// Requests awaiting a reply, by open connection.
-    private(set) var outstanding: [ConnectionID: Int] = [:]
-    /// Requests given to the core and awaiting a reply, by open connection.
-    private var inCore: [ConnectionID: Int] = [:]
+    /// One open connection's counts. Kept in one table so that a request
+    /// costs one hash lookup, not one per count (it is on every reply).
+    private struct Entry {
+        /// Requests awaiting a reply, held ones included.
+        var outstanding = 0
+        /// Requests given to the core and awaiting a reply.
+        var inCore = 0
+        /// Over its own bound (until it falls to half of it).
+        var overOwnLimit = false
+        /// Told to stop reading.
+        var paused = false
+    }
+
+    private var entries: [ConnectionID: Entry] = [:]
     /// Requests given to the core and awaiting a reply, on all connections.
     private(set) var total = 0
     /// Transactions handed to the log thread and not yet durable.
     private(set) var logDepth = 0
-    /// Connections told to stop reading.
-    private(set) var paused: Set<ConnectionID> = []
-    /// Connections over their own bound (until they fall to half of it).
-    private var overOwnLimit: Set<ConnectionID> = []
     private var overGlobalLimit = false
     private var overLogLimit = false
 
@@ -44,47 +50,49 @@ struct RequestThrottle {
         logQueueLimit = limits.logQueueTransactions
     }
 
+    /// Requests awaiting a reply, by open connection.
+    var outstanding: [ConnectionID: Int] { entries.mapValues(\.outstanding) }
+
+    /// Connections told to stop reading.
+    var paused: Set<ConnectionID> { Set(entries.lazy.filter(\.value.paused).map(\.key)) }
+
     /// Whether every connection is held back (total or log queue over its bound).
     var pausedGlobally: Bool { overGlobalLimit || overLogLimit }
 
     mutating func opened(_ id: ConnectionID) -> [Change] {
-        outstanding[id] = 0
-        inCore[id] = 0
+        entries[id] = Entry()
         return settle(id)
     }
 
     mutating func closed(_ id: ConnectionID) -> [Change] {
-        outstanding[id] = nil
-        total -= inCore.removeValue(forKey: id) ?? 0
-        overOwnLimit.remove(id)
-        paused.remove(id)
+        total -= entries.removeValue(forKey: id)?.inCore ?? 0
         return settleGlobal()
     }
 
     /// `count` requests from `id` reached the state loop (held or not).
     mutating func received(_ id: ConnectionID, count: Int) -> [Change] {
-        guard count > 0, let now = outstanding[id] else { return [] }
-        outstanding[id] = now + count
-        return settle(id)
+        guard count > 0, let index = entries.index(forKey: id) else { return [] }
+        entries.values[index].outstanding += count
+        return settle(id, at: index)
     }
 
     /// `count` requests of `id` went to the core.
     mutating func admitted(_ id: ConnectionID, count: Int) -> [Change] {
-        guard count > 0, let now = inCore[id] else { return [] }
-        inCore[id] = now + count
+        guard count > 0, let index = entries.index(forKey: id) else { return [] }
+        entries.values[index].inCore += count
         total += count
-        return settle(id)
+        return settle(id, at: index)
     }
 
-    /// The core answered one request of `id`.
-    mutating func answered(_ id: ConnectionID) -> [Change] {
-        guard let now = outstanding[id], now > 0 else { return [] }
-        outstanding[id] = now - 1
-        if let core = inCore[id], core > 0 {
-            inCore[id] = core - 1
-            total -= 1
-        }
-        return settle(id)
+    /// The core answered `count` requests of `id`.
+    mutating func answered(_ id: ConnectionID, count: Int = 1) -> [Change] {
+        guard count > 0, let index = entries.index(forKey: id) else { return [] }
+        let replies = min(count, entries.values[index].outstanding)
+        entries.values[index].outstanding -= replies
+        let fromCore = min(replies, entries.values[index].inCore)
+        entries.values[index].inCore -= fromCore
+        total -= fromCore
+        return settle(id, at: index)
     }
 
     /// The log thread now holds `depth` transactions not yet durable.
@@ -98,19 +106,19 @@ struct RequestThrottle {
         return over ? value > limit / 2 : value >= limit
     }
 
-    /// Re-evaluates `id`'s own bound and the global ones.
     private mutating func settle(_ id: ConnectionID) -> [Change] {
-        if let count = outstanding[id] {
-            if Self.crossed(overOwnLimit.contains(id), count, perConnectionLimit) {
-                overOwnLimit.insert(id)
-            } else {
-                overOwnLimit.remove(id)
-            }
-        }
+        guard let index = entries.index(forKey: id) else { return settleGlobal() }
+        return settle(id, at: index)
+    }
+
+    /// Re-evaluates `id`'s own bound and the global ones.
+    private mutating func settle(_ id: ConnectionID, at index: Dictionary<ConnectionID, Entry>.Index) -> [Change] {
+        let entry = entries.values[index]
+        entries.values[index].overOwnLimit = Self.crossed(entry.overOwnLimit, entry.outstanding, perConnectionLimit)
         let wasGlobal = pausedGlobally
         updateGlobal()
         if wasGlobal != pausedGlobally { return applyAll() }
-        return apply(id).map { [$0] } ?? []
+        return apply(id, at: index).map { [$0] } ?? []
     }
 
     private mutating func settleGlobal() -> [Change] {
@@ -125,13 +133,13 @@ struct RequestThrottle {
     }
 
     private mutating func applyAll() -> [Change] {
-        outstanding.keys.sorted().compactMap { apply($0) }
+        entries.keys.sorted().compactMap { id in entries.index(forKey: id).flatMap { apply(id, at: $0) } }
     }
 
-    private mutating func apply(_ id: ConnectionID) -> Change? {
-        let shouldPause = pausedGlobally || overOwnLimit.contains(id)
-        guard shouldPause != paused.contains(id) else { return nil }
-        if shouldPause { paused.insert(id) } else { paused.remove(id) }
+    private mutating func apply(_ id: ConnectionID, at index: Dictionary<ConnectionID, Entry>.Index) -> Change? {
+        let shouldPause = pausedGlobally || entries.values[index].overOwnLimit
+        guard shouldPause != entries.values[index].paused else { return nil }
+        entries.values[index].paused = shouldPause
         return Change(id: id, paused: shouldPause)
     }
 }

@@ -183,13 +183,13 @@ public final class ZooKeeperServer: Sendable {
         return address
     }
 
-    /// A client connection's pipeline: four-letter words, framing, batching.
+    /// A client connection's pipeline: four-letter words, then framing and batching.
     static func connectionHandlers(id: ConnectionID, stateLoop: StateLoop, settings: ConnectionSettings,
                                    logger: Logger) -> [ChannelHandler] {
         [
             FourLetterWordHandler(id: id, stateLoop: stateLoop, settings: settings, logger: logger),
-            ByteToMessageHandler(RequestDecoder(maxFrameBytes: settings.maxBufferBytes)),
-            RequestBatcher(id: id, stateLoop: stateLoop, sessionlessTimeoutMillis: settings.sessionlessTimeoutMillis,
+            RequestBatcher(id: id, stateLoop: stateLoop, maxFrameBytes: settings.maxBufferBytes,
+                           sessionlessTimeoutMillis: settings.sessionlessTimeoutMillis,
                            maxQueuedReplyBytes: settings.maxQueuedReplyBytes, figures: stateLoop.backpressure, logger: logger),
         ]
     }

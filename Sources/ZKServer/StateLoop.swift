@@ -11,25 +11,27 @@ import ZKServerCore
 final class StateLoop: @unchecked Sendable {
     // Everything below is touched only on `eventLoop`.
     let eventLoop: EventLoop
-    private var core: ServerCore
-    private var outlets: [ConnectionID: Outlet] = [:]
+    @exclusivity(unchecked) private var core: ServerCore
+    @exclusivity(unchecked) private var outlets: [ConnectionID: Outlet] = [:]
     /// Outlets holding replies not yet handed to their event loop.
-    private var dirty: [Outlet] = []
+    @exclusivity(unchecked) private var dirty: [Outlet] = []
     /// Transactions for the log, handed over together after each step.
-    private var logBatch: [(TxnHeader, TxnBody)] = []
+    @exclusivity(unchecked) private var logBatch: [(TxnHeader, TxnBody)] = []
     private let logger: Logger
     private let clock: ServerClock
     /// Where transactions go to become durable; nil keeps them in memory.
     private let log: TransactionLogSink?
+    /// `log != nil`, kept apart: testing the optional existential copies it.
+    private let logs: Bool
     /// Which connections may be read from (outstanding requests, log queue).
-    private(set) var throttle: RequestThrottle
+    @exclusivity(unchecked) private(set) var throttle: RequestThrottle
     /// Changes for `throttle` found while carrying out actions.
-    private var throttleChanges: [RequestThrottle.Change] = []
+    @exclusivity(unchecked) private var throttleChanges: [RequestThrottle.Change] = []
     /// The last zxid handed to the log, and the last it made durable: the
     /// log queue's depth is their difference (zxids of one epoch are
     /// consecutive).
-    private var lastLoggedZxid: Int64 = 0
-    private var lastDurableZxid: Int64 = 0
+    @exclusivity(unchecked) private var lastLoggedZxid: Int64 = 0
+    @exclusivity(unchecked) private var lastDurableZxid: Int64 = 0
     /// Counted by the connections' batchers, shown by `mntr`.
     let backpressure = NIOLockedValueBox(BackpressureFigures())
     /// Reply bytes a connection may have encoded and unwritten before its
@@ -42,11 +44,12 @@ final class StateLoop: @unchecked Sendable {
     private let memoryTrim = MemoryTrim()
     /// Bounds the core's warnings in the server log: a client that hits a
     /// limit on every request must not fill the disk with log lines.
-    private var warnings = WarningBudget()
+    @exclusivity(unchecked) private var warnings = WarningBudget()
 
     init(eventLoop: EventLoop, core: ServerCore, clock: ServerClock, log: TransactionLogSink?, logger: Logger) {
         self.eventLoop = eventLoop
         self.log = log
+        logs = log != nil
         self.core = core
         self.clock = clock
         self.logger = logger
@@ -76,7 +79,7 @@ final class StateLoop: @unchecked Sendable {
     /// written (kept by its RequestBatcher).
     func opened(_ id: ConnectionID, channel: Channel, address: ClientAddress, backlog: NIOLockedValueBox<Int>) {
         eventLoop.execute { [self] in
-            outlets[id] = Outlet(channel, backlog: backlog)
+            outlets[id] = Outlet(id, channel, backlog: backlog)
             applyThrottle(throttle.opened(id))
             var actions: [CoreAction] = []
             core.connectionOpened(id, address: address, now: clock.now(), actions: &actions)
@@ -129,12 +132,16 @@ final class StateLoop: @unchecked Sendable {
         var actions: [CoreAction] = []
         var deferred: [CoreAction] = []
         let now = clock.now()
+        // The backlog only shrinks while this runs (replies reach the
+        // channel after it), so one look at it serves the whole run.
+        outlet.refreshBacklog()
+        var admitted = 0
         while let event = outlet.nextHeld(budget: replyBudget) {
             switch event {
             case .connect(let request):
                 core.connect(id, request, now: now, actions: &actions)
             case .request(let xid, let opCode, let body, let receivedNanos):
-                throttleChanges += throttle.admitted(id, count: 1)
+                admitted += 1
                 if case .failure(let error) = body {
                     logger.info("connection \(id): undecodable request xid \(xid): \(error)")
                 }
@@ -148,6 +155,7 @@ final class StateLoop: @unchecked Sendable {
             actions.removeAll(keepingCapacity: true)
             if outlets[id] == nil { break }  // closed by the core
         }
+        throttleChanges += throttle.admitted(id, count: admitted)
         perform(deferred)
     }
 
@@ -238,12 +246,12 @@ final class StateLoop: @unchecked Sendable {
             var loggedInMemory: Int64?
             for action in actions {
                 if case .log(let header, let body) = action {
-                    if log != nil { logBatch.append((header, body)) } else { loggedInMemory = header.zxid }
+                    if logs { logBatch.append((header, body)) } else { loggedInMemory = header.zxid }
                 } else {
                     carryOut(action)
                 }
             }
-            if let log, let first = logBatch.first, let last = logBatch.last {
+            if !logBatch.isEmpty, let log, let first = logBatch.first, let last = logBatch.last {
                 // With nothing queued, the depth counts from this batch (the
                 // first after start-up starts past the recovered zxids).
                 if lastLoggedZxid == lastDurableZxid { lastDurableZxid = first.0.zxid - 1 }
@@ -303,7 +311,7 @@ final class StateLoop: @unchecked Sendable {
             switch action {
             case .send(let id, let outbound):
                 guard let outlet = outlets[id] else { return }
-                if case .reply = outbound { throttleChanges += throttle.answered(id) }
+                if case .reply = outbound { outlet.answered += 1 }
                 if !outlet.isDirty {
                     outlet.start()
                     dirty.append(outlet)
@@ -312,7 +320,7 @@ final class StateLoop: @unchecked Sendable {
                 // Replies the core released together (reads queued behind a
                 // write, say) can pass the limit before any reaches the
                 // channel: the connection closes here, before they pile up.
-                let unwritten = outlet.pending.readableBytes + outlet.backlog.withLockedValue { $0 }
+                let unwritten = outlet.pending.readableBytes + outlet.knownBacklog
                 if maxQueuedReplyBytes > 0, unwritten > maxQueuedReplyBytes {
                     outlets[id] = nil
                     outlet.drop()
@@ -344,6 +352,17 @@ final class StateLoop: @unchecked Sendable {
     /// loop, which writes and flushes each of its connections.
     private func handOffReplies() {
         guard !dirty.isEmpty else { return }
+        // The throttle hears of each connection's replies once per step.
+        for (i, outlet) in dirty.enumerated() where outlet.answered > 0 {
+            if outlets[outlet.id] === outlet {
+                throttleChanges += throttle.answered(outlet.id, count: outlet.answered)
+            }
+            dirty[i].answered = 0
+        }
+        if !throttleChanges.isEmpty {
+            applyThrottle(throttleChanges)
+            throttleChanges.removeAll(keepingCapacity: true)
+        }
         if dirty.count == 1 {
             let outlet = dirty[0]
             dirty.removeAll(keepingCapacity: true)
@@ -409,7 +428,10 @@ protocol TransactionLogSink: Sendable {
 /// A connection as the state loop writes to it: its channel, and the
 /// replies encoded for it since the last hand-off.
 private final class Outlet {
+    let id: ConnectionID
     let channel: Channel
+    /// Replies encoded since the throttle last heard of them.
+    @exclusivity(unchecked) var answered = 0
     /// Reply bytes handed to the channel and not yet written.
     let backlog: NIOLockedValueBox<Int>
     /// Events waiting for the reply backlog to drain, from `heldStart` on.
@@ -417,27 +439,40 @@ private final class Outlet {
     /// connection is not read while they count against that limit. (With
     /// that limit off, the channel's write high-water mark (64 KiB, at most
     /// the reply budget) stops the reading instead.)
-    private var held: [InboundEvent] = []
-    private var heldStart = 0
+    @exclusivity(unchecked) private var held: [InboundEvent] = []
+    @exclusivity(unchecked) private var heldStart = 0
     /// Replies not yet handed to the channel (valid while `isDirty`).
-    var pending = ByteBuffer()
-    private(set) var isDirty = false
+    @exclusivity(unchecked) var pending = ByteBuffer()
+    @exclusivity(unchecked) private(set) var isDirty = false
     /// The size of the last hand-off, to size the next buffer.
-    private var lastBytes = 256
+    @exclusivity(unchecked) private var lastBytes = 256
 
-    init(_ channel: Channel, backlog: NIOLockedValueBox<Int>) {
+    init(_ id: ConnectionID, _ channel: Channel, backlog: NIOLockedValueBox<Int>) {
+        self.id = id
         self.channel = channel
         self.backlog = backlog
     }
 
     var hasHeld: Bool { heldStart < held.count }
 
-    func hold(_ events: [InboundEvent]) { held.append(contentsOf: events) }
+    /// `backlog` as last read: at least its value now, as the backlog only
+    /// grows when the state loop hands replies over (see `start`).
+    @exclusivity(unchecked) private(set) var knownBacklog = 0
+
+    func refreshBacklog() { knownBacklog = backlog.withLockedValue { $0 } }
+
+    func hold(_ events: [InboundEvent]) {
+        if held.isEmpty {
+            held = events
+        } else {
+            held.append(contentsOf: events)
+        }
+    }
 
     /// The next held event, unless the replies not yet written pass `budget`.
     func nextHeld(budget: Int) -> InboundEvent? {
         guard hasHeld else { return nil }
-        let unwritten = (isDirty ? pending.readableBytes : 0) + backlog.withLockedValue { $0 }
+        let unwritten = (isDirty ? pending.readableBytes : 0) + knownBacklog
         guard unwritten < budget else { return nil }
         let event = held[heldStart]
         heldStart += 1
@@ -452,6 +487,7 @@ private final class Outlet {
     }
 
     func start() {
+        refreshBacklog()
         pending = channel.allocator.buffer(capacity: lastBytes)
         isDirty = true
     }

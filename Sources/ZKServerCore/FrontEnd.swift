@@ -116,19 +116,19 @@ public struct FrontEnd: Sendable {
             request = decoded
         case .failure(.unknownOpCode):
             // Apache answers ZUNIMPLEMENTED and then closes the connection.
-            deferOrRun(id, .error(xid: xid, err: .unimplemented, close: true), tree: tree, actions: &actions)
+            deferOrRun(id, at: index, .error(xid: xid, err: .unimplemented, close: true), tree: tree, actions: &actions)
             return (sessionID, nil)
         case .failure:
-            deferOrRun(id, .error(xid: xid, err: .marshallingError, close: false), tree: tree, actions: &actions)
+            deferOrRun(id, at: index, .error(xid: xid, err: .marshallingError, close: false), tree: tree, actions: &actions)
             return (sessionID, nil)
         }
         guard Self.isWrite(request) else {
-            deferOrRun(id, .read(xid: xid, request), tree: tree, actions: &actions)
+            deferOrRun(id, at: index, .read(xid: xid, request), tree: tree, actions: &actions)
             return (sessionID, nil)
         }
         guard writesAccepted else {
             // Nothing can be made durable: refuse, in order, without a zxid.
-            deferOrRun(id, .error(xid: xid, err: .systemError, close: false), tree: tree, actions: &actions)
+            deferOrRun(id, at: index, .error(xid: xid, err: .systemError, close: false), tree: tree, actions: &actions)
             return (sessionID, nil)
         }
         let requester = connections.withValue(at: index) { $0.requester(sessionID) }
@@ -170,17 +170,24 @@ public struct FrontEnd: Sendable {
     /// unapplied writes.
     mutating func deferOrRun(_ id: ConnectionID, _ item: QueuedRequest, tree: DataTree, actions: inout [CoreAction]) {
         guard let index = connections.index(forKey: id) else { return }
+        deferOrRun(id, at: index, item, tree: tree, actions: &actions)
+    }
+
+    /// `index` is `id`'s place in `connections`, found by the caller.
+    mutating func deferOrRun(_ id: ConnectionID, at index: [ConnectionID: ClientConnection].Index, _ item: QueuedRequest,
+                             tree: DataTree, actions: inout [CoreAction]) {
         if connections.withValue(at: index, { $0.queue.isEmpty }) {
-            runQueued(id, item, tree: tree, actions: &actions)
+            runQueued(id, at: index, item, tree: tree, actions: &actions)
         } else {
             connections.values[index].queue.append(item)
         }
     }
 
     /// Runs a request that has reached the head of its connection's queue.
-    mutating func runQueued(_ id: ConnectionID, _ item: QueuedRequest, tree: DataTree, actions: inout [CoreAction]) {
-        guard let index = connections.index(forKey: id),
-              let sessionID = connections.withValue(at: index, { $0.sessionID }) else { return }
+    /// `index` is `id`'s place in `connections`.
+    mutating func runQueued(_ id: ConnectionID, at index: [ConnectionID: ClientConnection].Index, _ item: QueuedRequest,
+                            tree: DataTree, actions: inout [CoreAction]) {
+        guard let sessionID = connections.withValue(at: index, { $0.sessionID }) else { return }
         switch item {
         case .error(let xid, let err, let close):
             reply(id, xid: xid, err: err, actions: &actions)
@@ -210,7 +217,7 @@ public struct FrontEnd: Sendable {
         while let next = connections.withValue(at: index, { $0.queue.first }) {
             if case .write = next { break }
             connections.values[index].queue.removeFirst()
-            runQueued(id, next, tree: tree, actions: &actions)
+            runQueued(id, at: index, next, tree: tree, actions: &actions)
             // runQueued may have changed the connections (a close, say).
             guard let again = connections.index(forKey: id) else { return }
             index = again

@@ -176,7 +176,7 @@ public struct ServerCore: Sendable {
     public mutating func request(_ id: ConnectionID, xid: Int32, opCode: OpCode, body: Result<ZKRequest, JuteError>,
                                  receivedNanos: UInt64? = nil, now: Now, actions: inout [CoreAction]) {
         guard let (sessionID, write) = frontEnd.received(id, xid: xid, opCode: opCode, body: body, receivedNanos: receivedNanos,
-                                                         now: now, writesAccepted: logAvailable, tree: tree,
+                                                         now: now, writesAccepted: logAvailable, tree: committed.tree,
                                                          actions: &actions) else { return }
         sessions.touch(sessionID, now: now)
         guard let write else { return }

@@ -31,6 +31,13 @@ public struct Session: Sendable {
     /// The client address of its last connection, for display once it is gone.
     public var lastAddress: String?
 
+    /// Records that the client was heard from at `nanos`; returns the new
+    /// deadline, or nil once the session is closing.
+    mutating func heard(at nanos: UInt64) -> UInt64? {
+        lastHeardNanos = nanos
+        return closing ? nil : deadlineNanos
+    }
+
     /// The monotonic instant at which silence expires the session.
     public var deadlineNanos: UInt64 {
         lastHeardNanos &+ UInt64(max(timeoutMillis, 0)) * 1_000_000
@@ -83,10 +90,11 @@ public struct SessionTracker: Sendable {
     public mutating func touch(_ id: Int64, now: Now) {
         // In place through the index: `sessions[id]?.` moves the session
         // out of the dictionary and back.
-        guard let index = sessions.index(forKey: id) else { return }
-        sessions.values[index].lastHeardNanos = now.monotonicNanos
-        let (closing, deadline) = (sessions.values[index].closing, sessions.values[index].deadlineNanos)
-        if !closing { expiryQueue.update(id, deadlineNanos: deadline) }
+        // (Reading a field through `sessions.values[index]` copies the
+        // whole session; a mutating call does not.)
+        guard let index = sessions.index(forKey: id),
+              let deadline = sessions.values[index].heard(at: now.monotonicNanos) else { return }
+        expiryQueue.update(id, deadlineNanos: deadline)
     }
 
     /// A session recovered from disk: it lives on, with its timeout counted

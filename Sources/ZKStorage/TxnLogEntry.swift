@@ -1,3 +1,4 @@
+import NIOCore
 import ZKProtocol
 
 /// One transaction as the log stores it: header, body and, from Apache 3.6
@@ -22,10 +23,16 @@ public struct TxnLogEntry: Hashable, Sendable {
     /// The bytes the record's checksum covers: TxnHeader, body, then the
     /// digest if any (Apache's Util.marshallTxnEntry).
     public var serializedBytes: [UInt8] {
-        var bytes = header.encodedBytes
-        bytes.append(contentsOf: body.encodedBytes)
-        if let digest { bytes.append(contentsOf: digest.encodedBytes) }
-        return bytes
+        var buffer = ByteBuffer()
+        serialize(into: &buffer)
+        return Array(buffer.readableBytesView)
+    }
+
+    /// Appends the checksummed bytes to `buffer`.
+    public func serialize(into buffer: inout ByteBuffer) {
+        header.encode(to: &buffer)
+        body.encode(to: &buffer)
+        digest?.encode(to: &buffer)
     }
 
     /// The size of a TxnHeader: clientId, cxid, zxid, time, type.

@@ -1,3 +1,4 @@
+import NIOCore
 import SystemPackage
 import ZKProtocol
 
@@ -52,6 +53,8 @@ public struct TxnLogWriter: ~Copyable, Sendable {
 
     private var fd: (any StorageHandle)?
     private var pending: [UInt8] = []
+    /// One transaction's bytes while they are checksummed.
+    private var scratch = ByteBuffer()
     /// Bytes written to the current file (header included), not counting `pending`.
     private var position: Int64 = 0
     /// The size the file has been extended to (FilePadding.currentSize).
@@ -95,13 +98,21 @@ public struct TxnLogWriter: ~Copyable, Sendable {
                                   previous: lastZxid, found: entry.header.zxid)
         }
         if fd == nil { try openFile(startingAt: entry.header.zxid) }
-        let bytes = entry.serializedBytes
+        // Serialized into a buffer kept from entry to entry: no allocation
+        // per transaction once it has grown to the largest.
+        scratch.clear()
+        entry.serialize(into: &scratch)
         // Grow geometrically: reserving the exact size per entry reallocated
         // and copied the whole buffer each time, quadratic in a long batch.
-        let needed = pending.count + bytes.count + 13
+        let needed = pending.count + scratch.readableBytes + 13
         if needed > pending.capacity { pending.reserveCapacity(max(needed, 2 * pending.capacity)) }
-        pending.appendInt64(Adler32(bytes).value)
-        pending.appendJuteBytes(bytes)
+        scratch.withUnsafeReadableBytes { bytes in
+            var checksum = Adler32()
+            checksum.update(bytes)
+            pending.appendInt64(checksum.value)
+            pending.appendInt32(Int32(truncatingIfNeeded: bytes.count))
+            pending.append(contentsOf: bytes)
+        }
         pending.append(StorageFormat.endOfRecord)
         lastZxid = entry.header.zxid
     }
