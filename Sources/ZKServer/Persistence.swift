@@ -3,6 +3,7 @@ import Logging
 import NIOConcurrencyHelpers
 import SystemPackage
 import ZKDataTree
+import ZKProtocol
 import ZKServerCore
 import ZKStorage
 
@@ -25,7 +26,7 @@ enum Persistence {
         }
         let elapsed = ContinuousClock.now - started
         let from = state.snapshot.map { $0.name } ?? "no snapshot"
-        logger.info("recovered \(state.tree.nodeCount) znodes and \(state.sessions.count) sessions up to zxid \(hex(state.lastZxid)) from \(from) and \(state.replayedTxnCount) logged transactions in \(elapsed)")
+        logger.info("recovered \(state.tree.nodeCount) znodes and \(state.sessions.count) sessions up to zxid \(state.lastZxid) from \(from) and \(state.replayedTxnCount) logged transactions in \(elapsed)")
         return (directory, state)
     }
 

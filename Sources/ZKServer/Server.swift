@@ -116,7 +116,7 @@ public final class ZooKeeperServer: Sendable {
         let logWriter = LogWriter(
             files: DiskLog(directory: directory, options: TxnLogWriter.Options(
                 preAllocSize: Int64(config.preAllocSizeKB) * 1024, forceSync: forceSync)),
-            lastZxid: state.lastZxid, snapCount: config.snapCount,
+            lastZxid: state.lastZxid.raw, snapCount: config.snapCount,
             snapSizeLimitBytes: Int64(config.snapSizeLimitInKb) * 1024, forceSync: forceSync, logger: logger)
         let stateLoop = StateLoop(eventLoop: stateGroup.next(), core: core, clock: clock, log: logWriter, logger: logger)
         let snapshotter = Snapshotter(directory: directory, snapRetainCount: config.snapRetainCount, logger: logger)

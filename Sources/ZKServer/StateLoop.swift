@@ -259,7 +259,7 @@ final class StateLoop: @unchecked Sendable {
             handOffReplies()
             actions = []
             if let zxid = loggedInMemory {
-                core.durable(upTo: zxid, now: clock.now(), actions: &actions)
+                core.durable(upTo: Zxid(raw: zxid), now: clock.now(), actions: &actions)
             }
         } while !actions.isEmpty
     }
@@ -273,7 +273,7 @@ final class StateLoop: @unchecked Sendable {
             lastDurableZxid = zxid
             applyThrottle(throttle.logQueue(depth: logQueueDepth))
             var actions: [CoreAction] = []
-            core.durable(upTo: zxid, now: clock.now(), actions: &actions)
+            core.durable(upTo: Zxid(raw: zxid), now: clock.now(), actions: &actions)
             perform(actions)
         }
     }
@@ -287,7 +287,7 @@ final class StateLoop: @unchecked Sendable {
             lastDurableZxid = zxid
             applyThrottle(throttle.logQueue(depth: 0))
             var actions: [CoreAction] = []
-            core.logFailed(after: zxid, reason: reason, now: clock.now(), actions: &actions)
+            core.logFailed(after: Zxid(raw: zxid), reason: reason, now: clock.now(), actions: &actions)
             perform(actions)
         }
     }

@@ -32,7 +32,7 @@ public struct ClientConnection: Sendable {
     /// Apache's `lop`: the last operation, abbreviated as Apache does.
     public var lastOperation = "NA"
     public var lastCxid: Int32 = -1
-    public var lastZxid: Int64 = -1
+    public var lastZxid: Zxid = -1
     public var lastResponseWallMillis: Int64 = 0
     public var latency = LatencyStats()
 

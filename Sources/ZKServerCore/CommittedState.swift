@@ -22,7 +22,7 @@ public struct CommittedState: Sendable {
     }
 
     /// The zxid of the last transaction applied.
-    public var lastProcessedZxid: Int64 { tree.lastProcessedZxid }
+    public var lastProcessedZxid: Zxid { Zxid(raw: tree.lastProcessedZxid) }
 
     /// Applies one committed transaction: the result its writer is answered
     /// with, and the watch events it fires, in the order they fire.

@@ -11,7 +11,7 @@ extension FrontEnd {
         if let sid = c.sessionID, let session = sessions[sid] {
             line += ",sid=\(hex(sid)),lop=\(c.lastOperation),est=\(c.establishedWallMillis),to=\(session.timeoutMillis)"
             if c.lastCxid >= 0 { line += ",lcxid=\(hex(Int64(c.lastCxid)))" }
-            line += ",lzxid=\(hex(c.lastZxid)),lresp=\(c.lastResponseWallMillis),llat=\(c.latency.last)"
+            line += ",lzxid=\(c.lastZxid),lresp=\(c.lastResponseWallMillis),llat=\(c.latency.last)"
             line += ",minlat=\(c.latency.min),avglat=\(c.latency.averageText),maxlat=\(c.latency.max)"
             let age = max(0, now.wallMillis - session.createdWallMillis)
             line += ",idle_ms=\(max(0, now.wallMillis - c.lastHeardWallMillis)),session_age_ms=\(age)"

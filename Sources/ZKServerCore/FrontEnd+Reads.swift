@@ -243,7 +243,7 @@ extension FrontEnd {
 
     mutating func reply(_ id: ConnectionID, xid: Int32, err: ZKError, _ body: ZKResponse? = nil,
                                 actions: inout [CoreAction]) {
-        let header = ReplyHeader(xid: xid, zxid: lastProcessedZxid, err: err)
+        let header = ReplyHeader(xid: xid, zxid: lastProcessedZxid.raw, err: err)
         stats.packetsSent += 1
         if let index = connections.index(forKey: id) {
             connections.values[index].lastZxid = lastProcessedZxid

@@ -20,11 +20,11 @@ public struct FrontEnd: Sendable {
     /// Server-wide packet and latency counters.
     public internal(set) var stats = ServerStats()
     /// The zxid of the last applied transaction, for reply headers.
-    public internal(set) var lastProcessedZxid: Int64
+    public internal(set) var lastProcessedZxid: Zxid
     /// The time of the latest input, for the per-connection figures.
     var clockNow: Now
 
-    init(config: CoreConfig, access: AccessControl, lastProcessedZxid: Int64, now: Now) {
+    init(config: CoreConfig, access: AccessControl, lastProcessedZxid: Zxid, now: Now) {
         self.config = config
         self.access = access
         self.lastProcessedZxid = lastProcessedZxid
@@ -143,7 +143,7 @@ public struct FrontEnd: Sendable {
 
     /// A write of `id`'s was proposed: what the connection sends next waits
     /// until it is applied and answered.
-    mutating func awaitWrite(_ id: ConnectionID, zxid: Int64) {
+    mutating func awaitWrite(_ id: ConnectionID, zxid: Zxid) {
         if let index = connections.index(forKey: id) { connections.values[index].queue.append(.write(zxid)) }
     }
 
@@ -264,7 +264,7 @@ public struct FrontEnd: Sendable {
             guard (try? access.check(acl, .read, requester)) != nil else { return }
         }
         send(delivery.connection, .notification(
-            ReplyHeader(xid: SpecialXid.notification, zxid: delivery.zxid, err: .ok), delivery.event), actions: &actions)
+            ReplyHeader(xid: SpecialXid.notification, zxid: delivery.zxid.raw, err: .ok), delivery.event), actions: &actions)
     }
 }
 

@@ -14,9 +14,9 @@ struct NodeRecord: Sendable {
 /// Entries go once the transaction that made them is applied.
 struct PendingChanges: Sendable {
     /// path → (zxid of the change, record or nil for a pending delete).
-    private(set) var records: [[UInt8]: (zxid: Int64, node: NodeRecord?)] = [:]
+    private(set) var records: [[UInt8]: (zxid: Zxid, node: NodeRecord?)] = [:]
     /// (zxid, path) in zxid order, to drop entries as transactions apply.
-    private var order: [(zxid: Int64, path: [UInt8])] = []
+    private var order: [(zxid: Zxid, path: [UInt8])] = []
     private var orderHead = 0
 
     func record(_ path: [UInt8], in tree: DataTree) -> NodeRecord? {
@@ -24,13 +24,13 @@ struct PendingChanges: Sendable {
         return tree.node(path).map { NodeRecord(stat: $0.stat, childCount: $0.childCount, acl: $0.acl) }
     }
 
-    mutating func set(_ path: [UInt8], _ node: NodeRecord?, zxid: Int64) {
+    mutating func set(_ path: [UInt8], _ node: NodeRecord?, zxid: Zxid) {
         records[path] = (zxid, node)
         order.append((zxid, path))
     }
 
     /// Forgets changes made by transactions up to `zxid`, now in the tree.
-    mutating func dropApplied(upTo zxid: Int64) {
+    mutating func dropApplied(upTo zxid: Zxid) {
         while orderHead < order.count, order[orderHead].zxid <= zxid {
             let entry = order[orderHead]
             if let current = records[entry.path], current.zxid <= zxid { records[entry.path] = nil }
@@ -82,7 +82,7 @@ struct Preparer {
     let tree: DataTree
     let access: AccessControl
     let requester: Requester
-    let zxid: Int64
+    let zxid: Zxid
     let time: Int64
     let extendedTypesEnabled: Bool
     /// `enforceQuota`: check quotas on create and setData.
@@ -144,9 +144,9 @@ struct Preparer {
         var updatedParent = parent
         updatedParent.childCount += 1
         updatedParent.stat.cversion = newCVersion
-        updatedParent.stat.pzxid = zxid
+        updatedParent.stat.pzxid = zxid.raw
         pending.set(parentPath, updatedParent, zxid: zxid)
-        pending.set(path, NodeRecord(stat: .created(zxid: zxid, time: time, ephemeralOwner: owner), childCount: 0, acl: fixedACL), zxid: zxid)
+        pending.set(path, NodeRecord(stat: .created(zxid: zxid.raw, time: time, ephemeralOwner: owner), childCount: 0, acl: fixedACL), zxid: zxid)
         return body
     }
 
@@ -180,7 +180,7 @@ struct Preparer {
         _ = try Self.nextVersion(node.stat.version, expected: version)
         guard node.childCount == 0 else { throw .notEmpty }
         parent.childCount -= 1
-        parent.stat.pzxid = zxid
+        parent.stat.pzxid = zxid.raw
         pending.set(parentPath, parent, zxid: zxid)
         pending.set(path, nil, zxid: zxid)
         return .delete(DeleteTxn(path: JuteBytes(path)))
@@ -196,7 +196,7 @@ struct Preparer {
         if case .session = tree.ephemeralOwnerType(node.stat.ephemeralOwner) { throw .badVersion }
         guard var parent = pending.record(parentPath, in: tree) else { throw .noNode }
         parent.childCount -= 1
-        parent.stat.pzxid = zxid
+        parent.stat.pzxid = zxid.raw
         pending.set(parentPath, parent, zxid: zxid)
         pending.set(path, nil, zxid: zxid)
         return .delete(DeleteTxn(path: JuteBytes(path)))
@@ -212,7 +212,7 @@ struct Preparer {
         let newVersion = try Self.nextVersion(node.stat.version, expected: version)
         node.stat.version = newVersion
         node.stat.mtime = time
-        node.stat.mzxid = zxid
+        node.stat.mzxid = zxid.raw
         pending.set(path, node, zxid: zxid)
         return .setData(SetDataTxn(path: JuteBytes(path), data: data, version: newVersion))
     }

@@ -21,13 +21,13 @@ public struct Proposer: Sendable {
     let config: CoreConfig
     let access: AccessControl
     /// The last zxid handed out.
-    public internal(set) var lastZxid: Int64
+    public internal(set) var lastZxid: Zxid
     /// The live sessions: liveness, passwords, connections, expiry.
     public internal(set) var sessions: SessionTracker
     var pending = PendingChanges()
     var reaper: ContainerReaper
 
-    init(config: CoreConfig, access: AccessControl, lastZxid: Int64, sessions: SessionTracker, now: Now) {
+    init(config: CoreConfig, access: AccessControl, lastZxid: Zxid, sessions: SessionTracker, now: Now) {
         self.config = config
         self.access = access
         self.lastZxid = lastZxid
@@ -36,12 +36,12 @@ public struct Proposer: Sendable {
     }
 
     mutating func nextHeader(session: Int64, cxid: Int32, type: OpCode, now: Now) -> TxnHeader {
-        lastZxid += 1
-        return TxnHeader(clientId: session, cxid: cxid, zxid: lastZxid, time: now.wallMillis, type: type)
+        lastZxid = lastZxid.next
+        return TxnHeader(clientId: session, cxid: cxid, zxid: lastZxid.raw, time: now.wallMillis, type: type)
     }
 
     func makePreparer(_ requester: Requester, header: TxnHeader, tree: DataTree) -> Preparer {
-        Preparer(tree: tree, access: access, requester: requester, zxid: header.zxid, time: header.time,
+        Preparer(tree: tree, access: access, requester: requester, zxid: Zxid(raw: header.zxid), time: header.time,
                  extendedTypesEnabled: config.extendedTypesEnabled, enforceQuota: config.enforceQuota,
                  ephemeralsPerSession: config.limits.ephemeralsPerSession)
     }
@@ -100,7 +100,7 @@ public struct Proposer: Sendable {
                                        committed: CommittedState) -> Proposal {
         sessions[sessionID]?.closing = true
         let paths = pending.ephemerals(of: sessionID, in: committed.tree)
-        for path in paths { pending.set(path, nil, zxid: header.zxid) }
+        for path in paths { pending.set(path, nil, zxid: Zxid(raw: header.zxid)) }
         return Proposal(header: header, body: .closeSession(CloseSessionTxn(paths2Delete: paths.map { JuteBytes($0) })),
                         origin: origin)
     }
@@ -130,7 +130,7 @@ public struct Proposer: Sendable {
 
     /// Transactions up to `zxid` are in the committed state: their pending
     /// changes are no longer needed.
-    mutating func applied(upTo zxid: Int64) {
+    mutating func applied(upTo zxid: Zxid) {
         pending.dropApplied(upTo: zxid)
     }
 

@@ -12,7 +12,7 @@ extension ServerCore {
     /// A durable transaction: apply it, then answer whoever waits for it.
     mutating func complete(_ txn: Proposal, now: Now, actions: inout [CoreAction]) {
         let result = applyTxn(txn.header, txn.body, actions: &actions)
-        proposer.applied(upTo: txn.header.zxid)
+        proposer.applied(upTo: Zxid(raw: txn.header.zxid))
         switch txn.origin {
         case .request(let id, let xid, let opCode):
             frontEnd.writeReply(id, xid: xid, opCode, result, actions: &actions)

@@ -43,8 +43,8 @@ public struct ServerCore: Sendable {
             sessions.restore(id: id, timeoutMillis: timeout, secret: config.sessionSecret, now: now)
         }
         let access = AccessControl(superDigest: config.superDigest, skipACL: config.skipACL, sasl: config.saslProvider)
-        frontEnd = FrontEnd(config: config, access: access, lastProcessedZxid: tree.lastProcessedZxid, now: now)
-        proposer = Proposer(config: config, access: access, lastZxid: tree.lastProcessedZxid, sessions: sessions, now: now)
+        frontEnd = FrontEnd(config: config, access: access, lastProcessedZxid: Zxid(raw: tree.lastProcessedZxid), now: now)
+        proposer = Proposer(config: config, access: access, lastZxid: Zxid(raw: tree.lastProcessedZxid), sessions: sessions, now: now)
     }
 
     /// The committed tree.
@@ -58,7 +58,7 @@ public struct ServerCore: Sendable {
     }
 
     /// The last zxid handed out.
-    public var lastZxid: Int64 { proposer.lastZxid }
+    public var lastZxid: Zxid { proposer.lastZxid }
 
     /// The front end's connections.
     public internal(set) var connections: [ConnectionID: ClientConnection] {
@@ -120,8 +120,8 @@ public struct ServerCore: Sendable {
         stats.packetsReceived += 1
         connections[id]?.packetsReceived += 1
         connections[id]?.lastOperation = "SESS"
-        if request.lastZxidSeen > tree.lastProcessedZxid {
-            actions.append(.close(id, reason: "client has seen zxid \(hex(request.lastZxidSeen)), ahead of this server's \(hex(tree.lastProcessedZxid))"))
+        if Zxid(raw: request.lastZxidSeen) > committed.lastProcessedZxid {
+            actions.append(.close(id, reason: "client has seen zxid \(Zxid(raw: request.lastZxidSeen)), ahead of this server's \(committed.lastProcessedZxid)"))
             return
         }
         let timeout = min(max(request.timeOut, config.minSessionTimeoutMillis), config.maxSessionTimeoutMillis)
@@ -135,7 +135,7 @@ public struct ServerCore: Sendable {
             let (session, proposal) = proposer.createSession(timeoutMillis: timeout, connection: id, now: now)
             attach(id, session: session.id)
             log(proposal, actions: &actions)
-            frontEnd.awaitWrite(id, zxid: proposal.header.zxid)
+            frontEnd.awaitWrite(id, zxid: Zxid(raw: proposal.header.zxid))
             return
         }
         guard let session = sessions[request.sessionId], !session.closing,
@@ -185,16 +185,16 @@ public struct ServerCore: Sendable {
         let proposal = proposer.propose(write.request, cxid: write.xid, write.requester, origin: write.origin,
                                         committed: committed, now: now, warnings: &actions)
         log(proposal, actions: &actions)
-        frontEnd.awaitWrite(id, zxid: proposal.header.zxid)
+        frontEnd.awaitWrite(id, zxid: Zxid(raw: proposal.header.zxid))
     }
 
     // MARK: Log progress
 
     /// Every transaction up to `zxid` is durable: apply them in order, fire
     /// their watches, send their replies, and run what waited behind them.
-    public mutating func durable(upTo zxid: Int64, now: Now, actions: inout [CoreAction]) {
+    public mutating func durable(upTo zxid: Zxid, now: Now, actions: inout [CoreAction]) {
         clockNow = now
-        while inFlightHead < inFlight.count, inFlight[inFlightHead].header.zxid <= zxid {
+        while inFlightHead < inFlight.count, inFlight[inFlightHead].header.zxid <= zxid.raw {
             let txn = inFlight[inFlightHead]
             inFlightHead += 1
             complete(txn, now: now, actions: &actions)
@@ -209,7 +209,7 @@ public struct ServerCore: Sendable {
     /// writes waiting on it are answered with an error and forgotten, and
     /// later writes are refused until `logRecovered`. Their zxids are not
     /// handed out again: the log has a gap where they were.
-    public mutating func logFailed(after lastDurableZxid: Int64, reason: String, now: Now, actions: inout [CoreAction]) {
+    public mutating func logFailed(after lastDurableZxid: Zxid, reason: String, now: Now, actions: inout [CoreAction]) {
         durable(upTo: lastDurableZxid, now: now, actions: &actions)
         while inFlightHead < inFlight.count {
             let txn = inFlight[inFlightHead]
@@ -260,7 +260,7 @@ public struct ServerCore: Sendable {
 /// A request waiting in its connection's queue.
 enum QueuedRequest: Sendable {
     /// A write handed to the log; its reply goes when this zxid applies.
-    case write(Int64)
+    case write(Zxid)
     case read(xid: Int32, ZKRequest)
     /// A request answered with just an error (unknown or malformed), after
     /// which the connection may close.

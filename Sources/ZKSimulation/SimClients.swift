@@ -330,17 +330,17 @@ extension Simulation {
             }
         case .create(let parent, let sequential):
             guard header.err == .ok else { break }
-            acknowledge(header.zxid)
+            acknowledge(Zxid(raw: header.zxid))
             if sequential, let created = createdPath(body) {
                 if sequentialNames[parent, default: []].insert(created).inserted == false {
                     report(.sequenceRepeated, "\(String(decoding: created, as: UTF8.self)) created twice under \(String(decoding: parent, as: UTF8.self))")
                 }
             }
         case .write:
-            if header.err == .ok { acknowledge(header.zxid) }
+            if header.err == .ok { acknowledge(Zxid(raw: header.zxid)) }
         case .closeSession:
             if header.err == .ok {
-                acknowledge(header.zxid)
+                acknowledge(Zxid(raw: header.zxid))
                 deadSessions.insert(clients[index].sessionID)
             }
             clients[index].closing = false
@@ -349,7 +349,7 @@ extension Simulation {
         }
     }
 
-    func acknowledge(_ zxid: Int64) {
+    func acknowledge(_ zxid: Zxid) {
         result.acknowledgedWrites += 1
         maxAckedZxid = max(maxAckedZxid, zxid)
     }

@@ -33,10 +33,10 @@ public enum SnapshotWriter {
     /// renamed, so a crash never leaves a partial file under the real name.
     @discardableResult
     public static func write(
-        tree: DataTree, sessions: [Int64: Int32], zxid: Int64? = nil,
+        tree: DataTree, sessions: [Int64: Int32], zxid: Zxid? = nil,
         to directory: FilePath, options: SnapshotOptions = SnapshotOptions(), io: any StorageIO = PosixStorageIO()
     ) throws(StorageError) -> FilePath {
-        let zxid = zxid ?? tree.lastProcessedZxid
+        let zxid = zxid ?? Zxid(raw: tree.lastProcessedZxid)
         let name = StorageFileName.snapshot(zxid)
         let target = directory.appending(name)
         // Not "snapshot.<zxid>.tmp" as Apache's AtomicFileOutputStream

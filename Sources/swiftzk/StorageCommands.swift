@@ -176,9 +176,9 @@ struct SnapshotCommand: ParsableCommand {
                 print("\(hex(id)), \(timeout), \(snapshot.tree.ephemerals(of: id).count)")
             }
             print("----")
-            print("Last zxid: \(hex(snapshot.zxid))")
+            print("Last zxid: \(snapshot.zxid)")
             if let digest = snapshot.digest {
-                print("Digest: zxid \(hex(digest.zxid)) digest \(digest.digest)")
+                print("Digest: zxid \(digest.zxid) digest \(digest.digest)")
             }
         }
     }

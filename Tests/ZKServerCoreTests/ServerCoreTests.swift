@@ -60,7 +60,7 @@ struct CoreHarness {
             }
             guard let last = logged.max() else { return }
             start = actions.count
-            core.durable(upTo: last, now: now, actions: &actions)
+            core.durable(upTo: Zxid(raw: last), now: now, actions: &actions)
         }
     }
 
@@ -317,7 +317,7 @@ struct ServerCoreTests {
         // ...another session's read does not, and does not see the write yet.
         #expect(h.send(2, .exists(ExistsRequest(path: "/slow", watch: false)))?.header.err == .noNode)
         h.actions = []
-        h.core.durable(upTo: try #require(logged.first), now: h.now, actions: &h.actions)
+        h.core.durable(upTo: Zxid(raw: try #require(logged.first)), now: h.now, actions: &h.actions)
         let replies = h.actions.compactMap { action -> (Int32, ZKError)? in
             if case .send(1, .reply(let header, _)) = action { return (header.xid, header.err) }
             return nil
@@ -333,7 +333,7 @@ struct ServerCoreTests {
         h.holdLog = true
         h.send(1, create("/lost"))
         h.actions = []
-        h.core.logFailed(after: h.core.tree.lastProcessedZxid, reason: "disk full", now: h.now, actions: &h.actions)
+        h.core.logFailed(after: h.core.committed.lastProcessedZxid, reason: "disk full", now: h.now, actions: &h.actions)
         #expect(h.actions.contains { if case .send(1, .reply(let header, nil)) = $0 { return header.err == .systemError }; return false })
         h.holdLog = false
         #expect(h.send(1, create("/refused"))?.header.err == .systemError)
@@ -347,12 +347,12 @@ struct ServerCoreTests {
         var h = CoreHarness()
         h.connect(1)
         h.send(1, create("/kept"))
-        let durable = h.core.tree.lastProcessedZxid
+        let durable = h.core.committed.lastProcessedZxid
         h.holdLog = true
         h.send(1, create("/lost"))
         h.send(1, create("/lost2"))
         let handedOut = h.core.lastZxid
-        #expect(handedOut == durable + 2)
+        #expect(handedOut == durable.next.next)
         h.actions = []
         h.core.logFailed(after: durable, reason: "disk full", now: h.now, actions: &h.actions)
         h.core.logRecovered()
@@ -363,8 +363,8 @@ struct ServerCoreTests {
             if case .log(let header, _) = action { return header.zxid }
             return nil
         }
-        #expect(logged == [handedOut + 1])
-        #expect(h.core.tree.lastProcessedZxid == handedOut + 1)
+        #expect(logged == [handedOut.next.raw])
+        #expect(h.core.committed.lastProcessedZxid == handedOut.next)
     }
 
     @Test func quotasAreEnforcedOnlyWhenAskedAsInApache() throws {

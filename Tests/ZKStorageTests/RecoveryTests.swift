@@ -340,11 +340,11 @@ import ZKStorage
 
     /// The tree (as dumped) after each zxid from 0xbb to 0xc0, replayed
     /// from snapshot.bb by the fixture logs.
-    static func treesAfterEachZxid() throws -> [Int64: [String]] {
+    static func treesAfterEachZxid() throws -> [Zxid: [String]] {
         let snapshot = try SnapshotReader.read(Fixtures.path("snapshot.bb"), extendedTypesEnabled: true)
         var tree = snapshot.tree
         var sessions = snapshot.sessions
-        var result: [Int64: [String]] = [0xbb: dump(tree, sessions: sessions)]
+        var result: [Zxid: [String]] = [0xbb: dump(tree, sessions: sessions)]
         for name in ["log.ae", "log.bd"] {
             for record in try TxnLogContents(path: Fixtures.path(name)).records where record.zxid > 0xbb {
                 switch record.entry.body {

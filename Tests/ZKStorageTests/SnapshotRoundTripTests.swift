@@ -41,7 +41,7 @@ import ZKStorage
             for last in [false, true] {
                 let options = SnapshotOptions(digestEnabled: digest, serializeLastProcessedZxid: last)
                 let bytes = SnapshotWriter.encode(tree: tree, sessions: sessions, options: options)
-                let snapshot = try SnapshotReader.decode(bytes, zxid: tree.lastProcessedZxid, extendedTypesEnabled: true)
+                let snapshot = try SnapshotReader.decode(bytes, zxid: Zxid(raw: tree.lastProcessedZxid), extendedTypesEnabled: true)
                 #expect((snapshot.digest != nil) == digest)
                 #expect((snapshot.lastProcessedZxid != nil) == last)
                 #expect(sameTree(snapshot.tree, tree))

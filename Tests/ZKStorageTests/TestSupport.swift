@@ -62,6 +62,7 @@ func listDirectory(_ path: String) throws -> [String] {
 }
 
 func hexString(_ value: Int64) -> String { String(UInt64(bitPattern: value), radix: 16) }
+func hexString(_ value: Zxid) -> String { hexString(value.raw) }
 
 /// One line per node in the format of the Apache oracle dump
 /// (`ApacheOracle`), sorted by path, preceded by the session lines.
