@@ -74,14 +74,14 @@ final class Snapshotter: @unchecked Sendable {
 
     /// Writes the tree in `holder`, then gives the holder to `done` (which
     /// hands it back to the state loop to drop the tree there).
-    func write(_ holder: TreeHolder, sessions: [Int64: Int32], done: @escaping @Sendable (TreeHolder) -> Void) {
+    func write(_ holder: TreeHolder, sessions: [SessionID: Int32], done: @escaping @Sendable (TreeHolder) -> Void) {
         queue.async { [self] in
             writeSnapshot(holder, sessions: sessions)
             done(holder)
         }
     }
 
-    private func writeSnapshot(_ holder: TreeHolder, sessions: [Int64: Int32]) {
+    private func writeSnapshot(_ holder: TreeHolder, sessions: [SessionID: Int32]) {
         guard let tree = holder.tree else { return }
         let started = ContinuousClock.now
         do {

@@ -8,7 +8,7 @@ public struct ClientConnection: Sendable {
     public let address: ClientAddress
     public let openedWallMillis: Int64
     /// The session it carries, once the handshake is done.
-    public var sessionID: Int64?
+    public var sessionID: SessionID?
     /// The identities it has proven (ip at connect, then digest, super...).
     public var auth: AuthInfo
     /// True once the connection turned out to carry a four-letter word.
@@ -58,7 +58,7 @@ extension Dictionary {
 
 extension ClientConnection {
     /// Who is asking, for ACL checks.
-    func requester(_ sessionID: Int64) -> Requester {
+    func requester(_ sessionID: SessionID) -> Requester {
         Requester(sessionID: sessionID, authIds: auth.ids, clientAddress: address.bytes)
     }
 }

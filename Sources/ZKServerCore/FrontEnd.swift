@@ -79,7 +79,7 @@ public struct FrontEnd: Sendable {
 
     /// The connection is gone: it and its watches are forgotten. Returns
     /// the session it carried, if any.
-    mutating func connectionClosed(_ id: ConnectionID) -> Int64? {
+    mutating func connectionClosed(_ id: ConnectionID) -> SessionID? {
         guard let connection = connections.removeValue(forKey: id) else { return nil }
         watches.removeAll(id)
         return connection.sessionID
@@ -93,7 +93,7 @@ public struct FrontEnd: Sendable {
     /// connection carries none.
     mutating func received(_ id: ConnectionID, xid: Int32, opCode: OpCode, body: Result<ZKRequest, JuteError>,
                            receivedNanos: UInt64?, now: Now, writesAccepted: Bool, tree: DataTree,
-                           actions: inout [CoreAction]) -> (sessionID: Int64, write: WriteSubmission?)? {
+                           actions: inout [CoreAction]) -> (sessionID: SessionID, write: WriteSubmission?)? {
         // One lookup, then in-place updates through the index: reading a
         // field through `connections[id]` copies the whole connection.
         guard let index = connections.index(forKey: id),

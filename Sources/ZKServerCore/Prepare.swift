@@ -45,11 +45,11 @@ struct PendingChanges: Sendable {
     var isEmpty: Bool { records.isEmpty }
 
     /// The session's ephemerals once pending changes apply.
-    func ephemerals(of session: Int64, in tree: DataTree) -> [[UInt8]] {
-        var paths = Set(tree.ephemerals(of: session))
+    func ephemerals(of session: SessionID, in tree: DataTree) -> [[UInt8]] {
+        var paths = Set(tree.ephemerals(of: session.raw))
         for (path, entry) in records {
             if let node = entry.node {
-                if node.stat.ephemeralOwner == session { paths.insert(path) }
+                if node.stat.ephemeralOwner == session.raw { paths.insert(path) }
             } else {
                 paths.remove(path)
             }
@@ -69,7 +69,7 @@ extension CreateMode {
 
 /// Who is asking: the session and what its connection has authenticated as.
 struct Requester: Sendable {
-    var sessionID: Int64
+    var sessionID: SessionID
     var authIds: [Id]
     /// The client's address bytes, for ip ACLs.
     var clientAddress: [UInt8]
@@ -139,7 +139,7 @@ struct Preparer {
             owner = EphemeralType.ttlOwner(ttl) ?? 0
         default:
             body = .create(CreateTxn(path: JuteBytes(path), data: data, acl: fixedACL, ephemeral: mode.isEphemeral, parentCVersion: newCVersion))
-            owner = mode.isEphemeral ? requester.sessionID : 0
+            owner = mode.isEphemeral ? requester.sessionID.raw : 0
         }
         var updatedParent = parent
         updatedParent.childCount += 1

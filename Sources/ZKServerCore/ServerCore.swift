@@ -34,7 +34,7 @@ public struct ServerCore: Sendable {
 
     /// A fresh server, or one recovered from disk (`tree`, `sessions` with
     /// their timeouts, and the last zxid).
-    public init(config: CoreConfig, now: Now, tree: DataTree? = nil, recoveredSessions: [Int64: Int32] = [:]) {
+    public init(config: CoreConfig, now: Now, tree: DataTree? = nil, recoveredSessions: [SessionID: Int32] = [:]) {
         self.config = config
         let tree = tree ?? DataTree(extendedTypesEnabled: config.extendedTypesEnabled)
         committed = CommittedState(tree: tree, sessionTimeouts: recoveredSessions)
@@ -138,16 +138,16 @@ public struct ServerCore: Sendable {
             frontEnd.awaitWrite(id, zxid: Zxid(raw: proposal.header.zxid))
             return
         }
-        guard let session = sessions[request.sessionId], !session.closing,
+        guard let session = sessions[SessionID(raw: request.sessionId)], !session.closing,
               session.password == request.passwd.bytesOrEmpty else {
             frontEnd.send(id, .connectResponse(ConnectResponse(
                 timeOut: 0, sessionId: 0, passwd: JuteBytes([UInt8](repeating: 0, count: 16)), readOnly: false)),
                  actions: &actions)
-            actions.append(.close(id, reason: "session \(hex(request.sessionId)) is expired, unknown or its password is wrong"))
+            actions.append(.close(id, reason: "session \(SessionID(raw: request.sessionId)) is expired, unknown or its password is wrong"))
             return
         }
         if let old = session.connection, old != id, connections[old] != nil {
-            actions.append(.close(old, reason: "session \(hex(session.id)) moved to another connection"))
+            actions.append(.close(old, reason: "session \(session.id) moved to another connection"))
             connections[old]?.sessionID = nil
             watches.removeAll(old)
         }
@@ -155,11 +155,11 @@ public struct ServerCore: Sendable {
         sessions.touch(session.id, now: now)
         attach(id, session: session.id)
         frontEnd.send(id, .connectResponse(ConnectResponse(
-            timeOut: timeout, sessionId: session.id, passwd: JuteBytes(session.password), readOnly: false)),
+            timeOut: timeout, sessionId: session.id.raw, passwd: JuteBytes(session.password), readOnly: false)),
              actions: &actions)
     }
 
-    mutating func attach(_ id: ConnectionID, session: Int64) {
+    mutating func attach(_ id: ConnectionID, session: SessionID) {
         sessions[session]?.connection = id
         connections[id]?.sessionID = session
         let established = clockNow.wallMillis
@@ -231,12 +231,12 @@ public struct ServerCore: Sendable {
     // MARK: Admin actions
 
     /// Expires a session at once, as if it had timed out (an admin action).
-    public mutating func expireSession(_ sessionID: Int64, now: Now, actions: inout [CoreAction]) -> String {
+    public mutating func expireSession(_ sessionID: SessionID, now: Now, actions: inout [CoreAction]) -> String {
         clockNow = now
-        guard let session = sessions[sessionID], !session.closing else { return "no live session \(hex(sessionID))\n" }
+        guard let session = sessions[sessionID], !session.closing else { return "no live session \(sessionID)\n" }
         log(proposer.closeSession(sessionID, origin: .expiry(sessionID), committed: committed, now: now), actions: &actions)
-        actions.append(.warn("admin action: session \(hex(sessionID)) expired on request"))
-        return "session \(hex(sessionID)) expired\n"
+        actions.append(.warn("admin action: session \(sessionID) expired on request"))
+        return "session \(sessionID) expired\n"
     }
 
     /// Closes every connection from `host` (an admin action); their sessions
@@ -273,7 +273,7 @@ enum TxnOrigin: Sendable {
     /// createSession of a new connection: the ConnectResponse waits for it.
     case connect(ConnectionID)
     case closeSession(ConnectionID, xid: Int32)
-    case expiry(Int64)
+    case expiry(SessionID)
     /// The container reaper.
     case `internal`
 }

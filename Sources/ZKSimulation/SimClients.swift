@@ -280,7 +280,7 @@ extension Simulation {
             if response.sessionId == 0 {
                 // Expired (or unknown after a crash): its ephemerals must go.
                 if clients[index].sessionID != 0 {
-                    deadSessions.insert(clients[index].sessionID)
+                    deadSessions.insert(SessionID(raw: clients[index].sessionID))
                     result.expiredSessions += 1
                 }
                 clients[index].sessionID = 0
@@ -341,7 +341,7 @@ extension Simulation {
         case .closeSession:
             if header.err == .ok {
                 acknowledge(Zxid(raw: header.zxid))
-                deadSessions.insert(clients[index].sessionID)
+                deadSessions.insert(SessionID(raw: clients[index].sessionID))
             }
             clients[index].closing = false
             clients[index].sessionID = 0

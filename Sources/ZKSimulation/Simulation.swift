@@ -134,9 +134,9 @@ public final class Simulation {
     var connections: [ConnectionID: SimConnection] = [:]
     var nextConnectionID: ConnectionID = 1
     var sequentialNames: [[UInt8]: Set<[UInt8]>] = [:]
-    var deadSessions: Set<Int64> = []
+    var deadSessions: Set<SessionID> = []
     /// The closeSession logged for each session, and its log generation.
-    var closeLogged: [Int64: (zxid: Zxid, generation: Int)] = [:]
+    var closeLogged: [SessionID: (zxid: Zxid, generation: Int)] = [:]
 
     var fsyncFaultUntil: UInt64 = 0
     /// When the log last failed or recovered.
@@ -277,16 +277,17 @@ public final class Simulation {
                     report(.zxidReused, "zxid \(zxid) logged after \(lastLoggedZxid) (\(header.type)); log generation \(core.logGeneration)")
                 }
                 lastLoggedZxid = max(lastLoggedZxid, zxid)
+                let session = SessionID(raw: header.clientId)
                 if header.type == .closeSession {
                     // The first close counts: a second one is itself a write after close.
-                    if closeLogged[header.clientId]?.generation != core.logGeneration {
-                        closeLogged[header.clientId] = (zxid, core.logGeneration)
+                    if closeLogged[session]?.generation != core.logGeneration {
+                        closeLogged[session] = (zxid, core.logGeneration)
                     }
-                } else if header.type != .error, let close = closeLogged[header.clientId], close.generation == core.logGeneration,
+                } else if header.type != .error, let close = closeLogged[session], close.generation == core.logGeneration,
                           header.clientId != 0 {
-                    report(.writeAfterClose, "\(header.type) of session \(hex(header.clientId)) logged at \(zxid), after its closeSession at \(close.zxid)")
+                    report(.writeAfterClose, "\(header.type) of session \(session) logged at \(zxid), after its closeSession at \(close.zxid)")
                 }
-                trace("log \(zxid) \(header.type) session \(hex(header.clientId))")
+                trace("log \(zxid) \(header.type) session \(session)")
                 log.append(header, body, generation: core.logGeneration)
             case .warn:
                 break
@@ -329,7 +330,7 @@ public final class Simulation {
 
     func takeSnapshot() {
         let sessions = core.sessions.sessions.mapValues(\.timeoutMillis)
-        trace("snapshot at \(hex(core.tree.lastProcessedZxid)) with sessions \(sessions.keys.sorted().map { hex($0) })")
+        trace("snapshot at \(hex(core.tree.lastProcessedZxid)) with sessions \(sessions.keys.sorted().map(\.description))")
         if (try? directory.writeSnapshot(tree: core.tree, sessions: sessions)) != nil { result.snapshots += 1 }
         if random.chance(0.3) { _ = try? directory.purge(snapRetainCount: 3) }
     }
@@ -354,7 +355,7 @@ public final class Simulation {
         restart(afterCrash: true, forgetting: options.bugs.contains(.forgetExpiringSessionsAtCrash) ? expiring : [])
     }
 
-    func restart(afterCrash: Bool, forgetting: Set<Int64> = []) {
+    func restart(afterCrash: Bool, forgetting: Set<SessionID> = []) {
         let recovered: RecoveredState
         do throws(StorageError) {
             recovered = try directory.recover(extendedTypesEnabled: true)
@@ -385,7 +386,7 @@ public final class Simulation {
         }
         var sessions = recovered.sessions
         for id in forgetting { sessions[id] = nil }
-        trace("restart at \(z) with sessions \(sessions.keys.sorted().map { hex($0) }) from \(recovered.snapshot?.name ?? "-") + \(recovered.replayedTxnCount) txns")
+        trace("restart at \(z) with sessions \(sessions.keys.sorted().map(\.description)) from \(recovered.snapshot?.name ?? "-") + \(recovered.replayedTxnCount) txns")
         // A close counts only if it applied: a zxid at or below the recovered
         // one may also be a close a log failure voided (its zxid skipped).
         closeLogged = closeLogged.filter { $0.value.zxid <= z && sessions[$0.key] == nil }
@@ -401,14 +402,16 @@ public final class Simulation {
 
     func checkInvariants() {
         guard result.findings.isEmpty else { return }
-        for (session, all) in core.tree.ephemerals where !all.isEmpty && core.sessions[session] == nil {
+        for (owner, all) in core.tree.ephemerals {
+            let session = SessionID(raw: owner)
+            guard !all.isEmpty, core.sessions[session] == nil else { continue }
             // Nodes created after the session's close are `writeAfterClose`.
             let paths = all.filter { path in
                 guard let close = closeLogged[session], let node = core.tree.node(path) else { return true }
                 return node.stat.czxid < close.zxid.raw
             }
             if paths.isEmpty { continue }
-            report(.ephemeralLeaked, "session \(hex(session)) is gone but owns \(paths.sorted { $0.lexicographicallyPrecedes($1) }.map { String(decoding: $0, as: UTF8.self) })")
+            report(.ephemeralLeaked, "session \(session) is gone but owns \(paths.sorted { $0.lexicographicallyPrecedes($1) }.map { String(decoding: $0, as: UTF8.self) })")
             return
         }
         let slack = UInt64(Self.tickMillis) * 3 * 1_000_000
@@ -419,7 +422,7 @@ public final class Simulation {
             // way (process pauses can hold the log past 10 s).
             if let close = closeLogged[session.id], close.generation == core.logGeneration,
                close.zxid > core.committed.lastProcessedZxid { continue }
-            report(.sessionStuckClosing, "session \(hex(session.id)) has been closing for over 10 s past its deadline with the log working; it owns \(core.tree.ephemerals(of: session.id).count) ephemerals")
+            report(.sessionStuckClosing, "session \(session.id) has been closing for over 10 s past its deadline with the log working; it owns \(core.tree.ephemerals(of: session.id.raw).count) ephemerals")
             return
         }
         // A log failure voids expiries in flight; the next tick logs them
@@ -428,7 +431,7 @@ public final class Simulation {
         for session in deadSessions where settled {
             guard let live = core.sessions[session], !live.closing else { continue }
             if monotonicNanos > live.deadlineNanos + slack {
-                report(.ephemeralLeaked, "session \(hex(session)) was closed or expired, yet lives on past its deadline")
+                report(.ephemeralLeaked, "session \(session) was closed or expired, yet lives on past its deadline")
                 return
             }
         }

@@ -72,7 +72,7 @@ public struct DataDirectory: Hashable, Sendable {
 
     /// Writes `snapshot.<tree.lastProcessedZxid>` into `snapshotDirectory`.
     @discardableResult
-    public func writeSnapshot(tree: DataTree, sessions: [Int64: Int32],
+    public func writeSnapshot(tree: DataTree, sessions: [SessionID: Int32],
                               options: SnapshotOptions = SnapshotOptions()) throws(StorageError) -> FilePath {
         try SnapshotWriter.write(tree: tree, sessions: sessions, to: snapshotDirectory, options: options, io: io)
     }

@@ -44,7 +44,7 @@ public struct RecoveredState: Sendable {
     public var tree: DataTree
     /// Session id → timeout in milliseconds: the snapshot's sessions, plus
     /// those created and minus those closed in the replayed log.
-    public var sessions: [Int64: Int32]
+    public var sessions: [SessionID: Int32]
     /// The last zxid in the tree: the snapshot's or the last replayed.
     public var lastZxid: Zxid
     /// The snapshot loaded; nil for an empty directory.
@@ -220,7 +220,7 @@ extension DataDirectory {
 /// Replays log files onto a tree, checking that zxids follow on.
 struct Replay {
     var tree: DataTree
-    var sessions: [Int64: Int32]
+    var sessions: [SessionID: Int32]
     let snapshotZxid: Zxid
     var lastZxid: Zxid
     var applied = 0
@@ -234,7 +234,7 @@ struct Replay {
     private var reportedDigestMismatch = false
     let io: any StorageIO
 
-    init(tree: DataTree, sessions: [Int64: Int32], snapshotZxid: Zxid, snapshotDigest: SnapshotDigest?, verifyDigests: Bool,
+    init(tree: DataTree, sessions: [SessionID: Int32], snapshotZxid: Zxid, snapshotDigest: SnapshotDigest?, verifyDigests: Bool,
          io: any StorageIO) {
         self.io = io
         self.tree = tree
@@ -328,8 +328,8 @@ struct Replay {
     private mutating func apply(_ entry: TxnLogEntry) {
         let header = entry.header
         switch entry.body {
-        case .createSession(let txn): sessions[header.clientId] = txn.timeOut
-        case .closeSession: sessions[header.clientId] = nil
+        case .createSession(let txn): sessions[SessionID(raw: header.clientId)] = txn.timeOut
+        case .closeSession: sessions[SessionID(raw: header.clientId)] = nil
         default: break
         }
         var triggers: [WatchTrigger] = []

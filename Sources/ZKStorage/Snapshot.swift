@@ -9,7 +9,7 @@ public struct Snapshot: Sendable {
     /// The header as found ("ZKSN", version 2, dbid -1 from Apache).
     public var fileHeader: FileHeader
     /// Session id → timeout in milliseconds.
-    public var sessions: [Int64: Int32]
+    public var sessions: [SessionID: Int32]
     /// The tree; its `lastProcessedZxid` is `zxid`.
     public var tree: DataTree
     /// Nodes whose ACL id the snapshot's ACL map lacks (a fuzzy snapshot by
@@ -23,7 +23,7 @@ public struct Snapshot: Sendable {
     public var lastProcessedZxid: Zxid?
 
     /// A snapshot from its parts.
-    public init(zxid: Zxid, fileHeader: FileHeader, sessions: [Int64: Int32], tree: DataTree,
+    public init(zxid: Zxid, fileHeader: FileHeader, sessions: [SessionID: Int32], tree: DataTree,
                 digest: SnapshotDigest? = nil, lastProcessedZxid: Zxid? = nil) {
         self.zxid = zxid
         self.fileHeader = fileHeader

@@ -112,15 +112,15 @@ struct SnapshotParser<Source: ByteSource> {
         return snapshot
     }
 
-    private mutating func readSessions() throws(StorageError) -> [Int64: Int32] {
+    private mutating func readSessions() throws(StorageError) -> [SessionID: Int32] {
         let count = try int32("session count")
         guard count >= 0, Int64(count) * 12 <= remaining else {
             throw corrupt("session count \(count) does not fit in the \(remaining) bytes left")
         }
-        var sessions: [Int64: Int32] = [:]
+        var sessions: [SessionID: Int32] = [:]
         sessions.reserveCapacity(Int(count))
         for _ in 0..<count {
-            let id = try int64("session id")
+            let id = SessionID(raw: try int64("session id"))
             sessions[id] = try int32("session timeout")
         }
         return sessions

@@ -173,7 +173,7 @@ struct SnapshotCommand: ParsableCommand {
             print("----")
             print("Session Details (sid, timeout, ephemeralCount):")
             for (id, timeout) in snapshot.sessions.sorted(by: { $0.key < $1.key }) {
-                print("\(hex(id)), \(timeout), \(snapshot.tree.ephemerals(of: id).count)")
+                print("\(id), \(timeout), \(snapshot.tree.ephemerals(of: id.raw).count)")
             }
             print("----")
             print("Last zxid: \(snapshot.zxid)")

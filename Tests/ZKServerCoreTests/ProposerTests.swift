@@ -65,7 +65,7 @@ struct ProposerTests {
         let closes = proposer.tick(committed: committed, now: later)
         let close = try #require(closes.first)
         #expect(closes.count == 1)
-        #expect(close.header.type == .closeSession && close.header.clientId == session.id)
+        #expect(close.header.type == .closeSession && close.header.clientId == session.id.raw)
         #expect(close.body == .closeSession(CloseSessionTxn(paths2Delete: ["/e"])))
         #expect(proposer.sessions[session.id]?.closing == true)
         // Nothing expires it twice.

@@ -228,7 +228,7 @@ struct ServerCoreTests {
         h.tick()
         #expect(h.closed(1))
         #expect(h.events(for: 2).map(\.type) == [.nodeDeleted])
-        #expect(h.core.sessions[session.sessionId] == nil)
+        #expect(h.core.sessions[SessionID(raw: session.sessionId)] == nil)
         // Resuming the expired session gets the expired reply and a close.
         let expiredResult = h.connect(3, session: session.sessionId, password: session.passwd.bytesOrEmpty)
         let expired = try #require(expiredResult)
@@ -416,7 +416,7 @@ struct ServerCoreTests {
         h.connect(2)
         h.send(1, create("/owned", mode: .ephemeral))
         h.actions = []
-        #expect(h.core.expireSession(first.sessionId, now: h.now, actions: &h.actions) == "session \(hex(first.sessionId)) expired\n")
+        #expect(h.core.expireSession(SessionID(raw: first.sessionId), now: h.now, actions: &h.actions) == "session \(hex(first.sessionId)) expired\n")
         h.settle()
         #expect(h.closed(1))
         h.core.connectionClosed(1, now: h.now)  // the shell closes it

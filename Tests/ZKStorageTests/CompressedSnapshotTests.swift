@@ -26,7 +26,7 @@ import ZKProtocol
         // SnapshotFormatter "ZNode Details (count=N)" counts Apache's "" alias of the root too.
         #expect(snapshot.tree.nodeCount == entry.count - 1)
         // SnapshotFormatter "Session Details": "0x..., 15000, <ephemerals>".
-        #expect(snapshot.sessions == [entry.session: 15000])
+        #expect(snapshot.sessions == [SessionID(raw: entry.session): 15000])
         // SnapshotFormatter "Last zxid" is the digest trailer's zxid.
         #expect(snapshot.digest?.zxid.raw == entry.digestZxid)
         #expect(snapshot.lastProcessedZxid == nil)
