@@ -64,7 +64,7 @@ public final class ZooKeeperServer: Sendable {
         core.tickTimeMillis = Int32(clamping: config.tickTime)
         core.minSessionTimeoutMillis = Int32(clamping: config.minSessionTimeout)
         core.maxSessionTimeoutMillis = Int32(clamping: config.maxSessionTimeout)
-        core.serverID = Int64(config.serverId)
+        core.serverID = ServerID(raw: Int64(config.serverId))
         core.extendedTypesEnabled = config.extendedTypesEnabled
         core.superDigest = config.superDigest
         core.skipACL = config.skipACL
@@ -163,7 +163,7 @@ public final class ZooKeeperServer: Sendable {
             .childChannelOption(.socketOption(.so_keepalive), value: keepAlive.enabled ? 1 : 0)
             .childChannelInitializer { channel in
                 let id = nextID.withLockedValue { value -> ConnectionID in
-                    value += 1
+                    value.raw += 1
                     return value
                 }
                 return channel.eventLoop.makeCompletedFuture {

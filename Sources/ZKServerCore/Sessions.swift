@@ -47,8 +47,8 @@ public struct SessionTracker: Sendable {
 
     /// Session ids carry the server id in their top byte and a timestamp
     /// below it, then count up, as in Apache ZooKeeper.
-    public init(serverID: Int64, wallMillis: Int64) {
-        var first = Int64(bitPattern: UInt64(bitPattern: wallMillis << 24) >> 8) | (serverID << 56)
+    public init(serverID: ServerID, wallMillis: Int64) {
+        var first = Int64(bitPattern: UInt64(bitPattern: wallMillis << 24) >> 8) | (serverID.raw << 56)
         if first == Int64.min { first += 1 }
         nextID = SessionID(raw: first)
     }

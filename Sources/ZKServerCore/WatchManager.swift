@@ -1,9 +1,6 @@
 import ZKDataTree
 import ZKProtocol
 
-/// Who a watch belongs to: a client connection.
-public typealias ConnectionID = UInt64
-
 /// How a watch was set.
 public struct WatchModes: OptionSet, Hashable, Sendable {
     public let rawValue: UInt8

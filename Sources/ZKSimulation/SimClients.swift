@@ -254,13 +254,13 @@ extension Simulation {
 
     func openConnection(_ index: Int) {
         let id = nextConnectionID
-        nextConnectionID += 1
+        nextConnectionID.raw += 1
         connections[id] = SimConnection(client: index)
         clients[index].connection = id
         clients[index].handshakeDone = false
         clients[index].lastSentNanos = monotonicNanos
         var actions: [CoreAction] = []
-        let address = ClientAddress(bytes: [10, 0, 0, UInt8(index + 1)], host: "10.0.0.\(index + 1)", port: Int(id % 60000) + 1024)
+        let address = ClientAddress(bytes: [10, 0, 0, UInt8(index + 1)], host: "10.0.0.\(index + 1)", port: Int(id.raw % 60000) + 1024)
         core.connectionOpened(id, address: address, now: now, actions: &actions)
         carryOut(actions)
         if clients[index].sessionID == 0 { clients[index].timeoutMillis = Int32(random.int(400...3000)) }

@@ -25,7 +25,7 @@ struct CoreHarness {
     mutating func connect(_ id: ConnectionID, timeout: Int32 = 10000, session: Int64 = 0, password: [UInt8] = .init(repeating: 0, count: 16),
                           lastZxid: Int64 = 0) -> ConnectResponse? {
         actions = []
-        core.connectionOpened(id, address: ClientAddress(bytes: [127, 0, 0, 1], host: "127.0.0.1", port: 5000 + Int(id)), now: now, actions: &actions)
+        core.connectionOpened(id, address: ClientAddress(bytes: [127, 0, 0, 1], host: "127.0.0.1", port: 5000 + Int(id.raw)), now: now, actions: &actions)
         let request = ConnectRequest(lastZxidSeen: lastZxid, timeOut: timeout, sessionId: session, passwd: JuteBytes(password))
         core.connect(id, request, now: now, actions: &actions)
         settle()
@@ -391,7 +391,7 @@ struct ServerCoreTests {
 
     @Test func leakNamesDuplicateRegistrationsAndConsShowsOwnership() throws {
         var h = CoreHarness()
-        for id: ConnectionID in 1...3 {
+        for id in (1...3).map(ConnectionID.init(raw:)) {
             h.connect(id)
             if id == 1 { h.send(1, create("/services")); h.send(1, create("/services/x")) }
             h.send(id, create("/services/x/member-", "host-a:8080", mode: .ephemeralSequential))

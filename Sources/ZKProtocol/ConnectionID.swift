@@ -1,0 +1,21 @@
+/// A client connection's id, given by the shell as connections are
+/// accepted (counting up from 1) and never reused while the server runs.
+/// Watches, replies and closes are addressed by it. It never crosses the
+/// wire.
+@frozen
+public struct ConnectionID: Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByIntegerLiteral {
+    public var raw: UInt64
+
+    @inlinable
+    public init(raw: UInt64) { self.raw = raw }
+
+    @inlinable
+    public init(integerLiteral value: UInt64) { raw = value }
+
+    /// Ordered by acceptance: `cons` and `dump` list connections this way.
+    @inlinable
+    public static func < (lhs: ConnectionID, rhs: ConnectionID) -> Bool { lhs.raw < rhs.raw }
+
+    /// The number in decimal, as the server log prints it ("connection 12").
+    public var description: String { String(raw) }
+}

@@ -1,0 +1,19 @@
+/// A server's id in its ensemble: zoo.cfg's `server.N` and the dataDir's
+/// `myid` (0 for a standalone server without one). Session ids carry it in
+/// their top byte.
+@frozen
+public struct ServerID: Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByIntegerLiteral {
+    public var raw: Int64
+
+    @inlinable
+    public init(raw: Int64) { self.raw = raw }
+
+    @inlinable
+    public init(integerLiteral value: Int64) { raw = value }
+
+    @inlinable
+    public static func < (lhs: ServerID, rhs: ServerID) -> Bool { lhs.raw < rhs.raw }
+
+    /// The number in decimal, as `myid` and `server.N` write it.
+    public var description: String { String(raw) }
+}
