@@ -1,19 +1,5 @@
 import ZKProtocol
 
-/// A point in time as the shell reads it and hands it to the core: the
-/// monotonic clock for timeouts, the wall clock for Stat's ctime/mtime.
-public struct Now: Sendable {
-    /// Monotonic nanoseconds; never jumps with wall-clock changes.
-    public var monotonicNanos: UInt64
-    /// Wall-clock milliseconds since the Unix epoch.
-    public var wallMillis: Int64
-
-    public init(monotonicNanos: UInt64, wallMillis: Int64) {
-        self.monotonicNanos = monotonicNanos
-        self.wallMillis = wallMillis
-    }
-}
-
 /// A client session.
 public struct Session: Sendable {
     public let id: SessionID
