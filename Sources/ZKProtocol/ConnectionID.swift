@@ -16,6 +16,18 @@ public struct ConnectionID: Hashable, Comparable, Sendable, CustomStringConverti
     @inlinable
     public static func < (lhs: ConnectionID, rhs: ConnectionID) -> Bool { lhs.raw < rhs.raw }
 
+    @inlinable
+    public static func == (lhs: ConnectionID, rhs: ConnectionID) -> Bool { lhs.raw == rhs.raw }
+
+    // Hashing forwards to the raw integer's one-shot hash: a synthesized
+    // Hashable goes through a full Hasher and made dictionary inserts 2.5x
+    // and lookups 2x slower than with raw keys (see DECISIONS.md).
+    @inlinable
+    public func hash(into hasher: inout Hasher) { hasher.combine(raw) }
+
+    @inlinable
+    public func _rawHashValue(seed: Int) -> Int { raw._rawHashValue(seed: seed) }
+
     /// The number in decimal, as the server log prints it ("connection 12").
     public var description: String { String(raw) }
 }
