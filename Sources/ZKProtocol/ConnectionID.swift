@@ -4,11 +4,14 @@
 /// wire.
 @frozen
 public struct ConnectionID: Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByIntegerLiteral {
+    /// The number the shell gave the connection.
     public var raw: UInt64
 
+    /// The id numbered `raw`.
     @inlinable
     public init(raw: UInt64) { self.raw = raw }
 
+    /// A literal is the connection's number.
     @inlinable
     public init(integerLiteral value: UInt64) { raw = value }
 

@@ -3,11 +3,14 @@
 /// their top byte.
 @frozen
 public struct ServerID: Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByIntegerLiteral {
+    /// The number in zoo.cfg and `myid`.
     public var raw: Int64
 
+    /// Server number `raw`.
     @inlinable
     public init(raw: Int64) { self.raw = raw }
 
+    /// A literal is the server's number.
     @inlinable
     public init(integerLiteral value: Int64) { raw = value }
 

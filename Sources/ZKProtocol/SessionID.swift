@@ -9,9 +9,11 @@ public struct SessionID: Hashable, Comparable, Sendable, CustomStringConvertible
     /// The id as the wire and the disk carry it.
     public var raw: Int64
 
+    /// The session whose wire and disk form is `raw`.
     @inlinable
     public init(raw: Int64) { self.raw = raw }
 
+    /// A literal is a raw id: `0` is "no session".
     @inlinable
     public init(integerLiteral value: Int64) { raw = value }
 

@@ -9,9 +9,11 @@ public struct Zxid: Hashable, Comparable, Sendable, CustomStringConvertible, Exp
     /// The zxid as the wire and the disk carry it.
     public var raw: Int64
 
+    /// The zxid whose wire and disk form is `raw`.
     @inlinable
     public init(raw: Int64) { self.raw = raw }
 
+    /// The `counter`th transaction of `epoch`.
     @inlinable
     public init(epoch: UInt32, counter: UInt32) {
         raw = Int64(bitPattern: UInt64(epoch) << 32 | UInt64(counter))
