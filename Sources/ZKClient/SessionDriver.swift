@@ -2,6 +2,11 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import ZKProtocol
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// What the driver remembers of the session for readers on other threads.
 struct SessionSnapshot: Sendable {
@@ -54,7 +59,7 @@ final class SessionDriver: @unchecked Sendable {
     // MARK: Inputs, from any thread
 
     func start() {
-        onLoop { $0.execute($0.machine.start(now: .now())) }
+        onLoop { $0.execute($0.machine.start(now: Self.now())) }
     }
 
     /// Sends a request; the future completes on the session's loop.
@@ -62,21 +67,21 @@ final class SessionDriver: @unchecked Sendable {
         let promise = loop.makePromise(of: ZKReply.self)
         onLoop { driver in
             driver.execute(driver.machine.submit(request, operation: operation, path: path, watch: watch,
-                                                 completion: promise, now: .now()))
+                                                 completion: promise, now: Self.now()))
         }
         return promise.futureResult
     }
 
     func addAuth(_ packet: AuthPacket) -> EventLoopFuture<ZKReply> {
         let promise = loop.makePromise(of: ZKReply.self)
-        onLoop { $0.execute($0.machine.addAuth(packet, completion: promise, now: .now())) }
+        onLoop { $0.execute($0.machine.addAuth(packet, completion: promise, now: Self.now())) }
         return promise.futureResult
     }
 
     func close() -> EventLoopFuture<ZKReply> {
         snapshot.withLockedValue { $0.closeRequested = true }
         let promise = loop.makePromise(of: ZKReply.self)
-        onLoop { $0.execute($0.machine.close(completion: promise, now: .now())) }
+        onLoop { $0.execute($0.machine.close(completion: promise, now: Self.now())) }
         return promise.futureResult
     }
 
@@ -208,13 +213,13 @@ final class SessionDriver: @unchecked Sendable {
                 to: host, on: loop, timeout: timeout,
                 onFrame: { [self] frame in
                     guard attempt == generation else { return }
-                    execute(machine.frameReceived(frame, now: .now()))
+                    execute(machine.frameReceived(frame, now: Self.now()))
                 },
                 onClose: { [self] in
                     guard attempt == generation else { return }
                     generation += 1
                     connection = nil
-                    execute(machine.connectionLost(now: .now()))
+                    execute(machine.connectionLost(now: Self.now()))
                 }
             ).whenComplete { [self] result in
                 switch result {
@@ -224,13 +229,13 @@ final class SessionDriver: @unchecked Sendable {
                         return
                     }
                     connection = opened
-                    execute(machine.connectionOpened(now: .now()))
+                    execute(machine.connectionOpened(now: Self.now()))
                     connection?.flush()
                 case .failure(let error):
                     guard attempt == generation else { return }
                     logger.debug("connect to \(host) failed: \(error)")
                     generation += 1
-                    execute(machine.connectionLost(now: .now()))
+                    execute(machine.connectionLost(now: Self.now()))
                 }
             }
         }
@@ -242,7 +247,8 @@ final class SessionDriver: @unchecked Sendable {
     }
 
     private func armTimer() {
-        guard let deadline = machine.nextDeadline else { return }
+        guard let next = machine.nextDeadline else { return }
+        let deadline = NIODeadline.uptimeNanoseconds(next.monotonicNanos)
         // Later deadlines let the armed timer fire early and re-arm; only an
         // earlier one replaces it, so a busy session does not re-arm per request.
         if let armed = timerDeadline, armed <= deadline, timer != nil { return }
@@ -251,7 +257,16 @@ final class SessionDriver: @unchecked Sendable {
         timer = loop.scheduleTask(deadline: deadline) { [self] in
             timer = nil
             timerDeadline = nil
-            execute(machine.tick(now: .now()))
+            execute(machine.tick(now: Self.now()))
         }
+    }
+
+    /// The clocks, read here at the edge and handed to the state machine:
+    /// NIO's monotonic uptime, which its timers use, and the wall clock.
+    static func now() -> Now {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Now(monotonicNanos: NIODeadline.now().uptimeNanoseconds,
+                   wallMillis: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000)
     }
 }

@@ -106,9 +106,9 @@ struct SessionStateMachine<Completion> {
     private enum Phase {
         case idle
         /// A connection is being opened (`.connect` was returned).
-        case connecting(since: NIODeadline)
+        case connecting(since: Now)
         /// Connected; ConnectRequest sent, waiting for the ConnectResponse.
-        case handshaking(since: NIODeadline)
+        case handshaking(since: Now)
         case connected
         case terminal
     }
@@ -139,10 +139,10 @@ struct SessionStateMachine<Completion> {
     private var authsSent: [AuthPacket] = []
     private var authWaiters: [Completion?] = []
     private(set) var watches = WatchRegistry()
-    private var lastSend = NIODeadline.uptimeNanoseconds(0)
-    private var lastReceive = NIODeadline.uptimeNanoseconds(0)
-    private var connectedSince = NIODeadline.uptimeNanoseconds(0)
-    private var closing: (xid: Int32, deadline: NIODeadline, completion: Completion)?
+    private var lastSend = Now(monotonicNanos: 0, wallMillis: 0)
+    private var lastReceive = Now(monotonicNanos: 0, wallMillis: 0)
+    private var connectedSince = Now(monotonicNanos: 0, wallMillis: 0)
+    private var closing: (xid: Int32, deadline: Now, completion: Completion)?
 
     init(settings: SessionSettings) {
         self.settings = settings
@@ -174,13 +174,13 @@ struct SessionStateMachine<Completion> {
     // MARK: Inputs
 
     /// Starts the first connection attempt.
-    mutating func start(now: NIODeadline) -> [Action] {
+    mutating func start(now: Now) -> [Action] {
         guard case .idle = phase else { return [] }
         return nextAttempt(now: now, delay: .zero)
     }
 
     /// The connection asked for by `.connect` is open.
-    mutating func connectionOpened(now: NIODeadline) -> [Action] {
+    mutating func connectionOpened(now: Now) -> [Action] {
         guard case .connecting = phase else { return [] }
         phase = .handshaking(since: now)
         lastReceive = now
@@ -193,7 +193,7 @@ struct SessionStateMachine<Completion> {
     }
 
     /// The connection failed to open, or closed, or the shell gave up on it.
-    mutating func connectionLost(now: NIODeadline) -> [Action] {
+    mutating func connectionLost(now: Now) -> [Action] {
         switch phase {
         case .idle, .terminal: return []
         case .connecting, .handshaking, .connected: break
@@ -226,7 +226,7 @@ struct SessionStateMachine<Completion> {
     }
 
     /// One frame from the server (the length prefix already removed).
-    mutating func frameReceived(_ frame: ByteBuffer, now: NIODeadline) -> [Action] {
+    mutating func frameReceived(_ frame: ByteBuffer, now: Now) -> [Action] {
         lastReceive = now
         switch phase {
         case .handshaking:
@@ -239,7 +239,7 @@ struct SessionStateMachine<Completion> {
     }
 
     /// Time passed: read timeout, pings, handshake timeout, close deadline.
-    mutating func tick(now: NIODeadline) -> [Action] {
+    mutating func tick(now: Now) -> [Action] {
         if let closing, now >= closing.deadline {
             return [.closeConnection] + finishClose(now: now)
         }
@@ -268,8 +268,8 @@ struct SessionStateMachine<Completion> {
     }
 
     /// When `tick` next has something to do.
-    var nextDeadline: NIODeadline? {
-        var candidates: [NIODeadline] = []
+    var nextDeadline: Now? {
+        var candidates: [Now] = []
         if let closing { candidates.append(closing.deadline) }
         switch phase {
         case .connecting(let since), .handshaking(let since):
@@ -286,7 +286,7 @@ struct SessionStateMachine<Completion> {
     /// A call from the application. `request` carries server paths (chroot
     /// included); `path` is the caller's, for errors.
     mutating func submit(_ request: ZKRequest, operation: String, path: String?, watch: WatchRegistration? = nil,
-                         completion: Completion, now: NIODeadline) -> [Action] {
+                         completion: Completion, now: Now) -> [Action] {
         if let refusal = refusal(operation: operation, path: path) {
             return [.complete(completion, .failure(refusal))]
         }
@@ -305,7 +305,7 @@ struct SessionStateMachine<Completion> {
     }
 
     /// addAuth: sent now and again after every reconnect.
-    mutating func addAuth(_ packet: AuthPacket, completion: Completion, now: NIODeadline) -> [Action] {
+    mutating func addAuth(_ packet: AuthPacket, completion: Completion, now: Now) -> [Action] {
         if let refusal = refusal(operation: "addAuth", path: nil) {
             return [.complete(completion, .failure(refusal))]
         }
@@ -343,7 +343,7 @@ struct SessionStateMachine<Completion> {
     }
 
     /// close(): closeSession, then the socket; answered when done.
-    mutating func close(completion: Completion, now: NIODeadline) -> [Action] {
+    mutating func close(completion: Completion, now: Now) -> [Action] {
         if case .terminal = phase { return [.complete(completion, .success(ZKReply(zxid: 0, response: .empty)))] }
         if case .idle = phase {
             phase = .terminal
@@ -399,7 +399,7 @@ struct SessionStateMachine<Completion> {
         return frame
     }
 
-    private mutating func nextAttempt(now: NIODeadline, delay: TimeAmount) -> [Action] {
+    private mutating func nextAttempt(now: Now, delay: TimeAmount) -> [Action] {
         guard !settings.hosts.isEmpty else { return [] }
         hostIndex = (hostIndex + 1) % settings.hosts.count
         let host = settings.hosts[hostIndex]
@@ -435,7 +435,7 @@ struct SessionStateMachine<Completion> {
         return actions
     }
 
-    private mutating func handshakeReply(_ frame: ByteBuffer, now: NIODeadline) -> [Action] {
+    private mutating func handshakeReply(_ frame: ByteBuffer, now: Now) -> [Action] {
         guard let response = try? ConnectResponse(decoding: frame) else {
             return [.closeConnection] + connectionLost(now: now)
         }
@@ -505,7 +505,7 @@ struct SessionStateMachine<Completion> {
         return frame
     }
 
-    private mutating func reply(_ frame: ByteBuffer, now: NIODeadline) -> [Action] {
+    private mutating func reply(_ frame: ByteBuffer, now: Now) -> [Action] {
         var reader = JuteReader(frame)
         guard let header = try? ReplyHeader(from: &reader) else {
             return [.closeConnection] + connectionLost(now: now)
@@ -570,7 +570,7 @@ struct SessionStateMachine<Completion> {
         return [.complete(pending.completion, .success(ZKReply(zxid: header.zxid, response: response)))]
     }
 
-    private mutating func finishClose(now: NIODeadline) -> [Action] {
+    private mutating func finishClose(now: Now) -> [Action] {
         guard let closing else { return [] }
         self.closing = nil
         phase = .terminal

@@ -19,7 +19,7 @@ final class DiskLog: LogFiles {
 
     func roll() throws { try log.roll() }
 
-    func discardUncommitted(lastDurableZxid: Int64) throws { try log.discardUncommitted(lastDurableZxid: lastDurableZxid) }
+    func discardUncommitted(lastDurableZxid: Zxid) throws { try log.discardUncommitted(lastDurableZxid: lastDurableZxid) }
 
     func probe() throws { try log.probe() }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
+import ZKProtocol
 import ZKServerCore
 
 /// The first handler of a client connection. It looks at the first four

@@ -15,7 +15,7 @@ protocol LogFiles {
     /// Closes the current file; the next append starts a new one.
     mutating func roll() throws
     /// Cuts the current file back to the end of the last committed batch.
-    mutating func discardUncommitted(lastDurableZxid: Int64) throws
+    mutating func discardUncommitted(lastDurableZxid: Zxid) throws
     /// Checks that the log directory can be written again (after disk full).
     func probe() throws
     /// Bytes in the current file.
@@ -135,7 +135,7 @@ final class LogWriter: TransactionLogSink, @unchecked Sendable {
         var discarded = false
         var delay = 0.1
         while true {
-            if !discarded { discarded = (try? files.discardUncommitted(lastDurableZxid: lastDurableZxid)) != nil }
+            if !discarded { discarded = (try? files.discardUncommitted(lastDurableZxid: Zxid(raw: lastDurableZxid))) != nil }
             if discarded, (try? files.probe()) != nil { break }
             if condition.withLock({ stopping }) { return }
             Thread.sleep(forTimeInterval: delay)

@@ -3,6 +3,7 @@ import Logging
 import NIOConcurrencyHelpers
 import SystemPackage
 import ZKDataTree
+import ZKProtocol
 import ZKServerCore
 import ZKStorage
 
@@ -25,7 +26,7 @@ enum Persistence {
         }
         let elapsed = ContinuousClock.now - started
         let from = state.snapshot.map { $0.name } ?? "no snapshot"
-        logger.info("recovered \(state.tree.nodeCount) znodes and \(state.sessions.count) sessions up to zxid \(hex(state.lastZxid)) from \(from) and \(state.replayedTxnCount) logged transactions in \(elapsed)")
+        logger.info("recovered \(state.tree.nodeCount) znodes and \(state.sessions.count) sessions up to zxid \(state.lastZxid) from \(from) and \(state.replayedTxnCount) logged transactions in \(elapsed)")
         return (directory, state)
     }
 
@@ -73,14 +74,14 @@ final class Snapshotter: @unchecked Sendable {
 
     /// Writes the tree in `holder`, then gives the holder to `done` (which
     /// hands it back to the state loop to drop the tree there).
-    func write(_ holder: TreeHolder, sessions: [Int64: Int32], done: @escaping @Sendable (TreeHolder) -> Void) {
+    func write(_ holder: TreeHolder, sessions: [SessionID: Int32], done: @escaping @Sendable (TreeHolder) -> Void) {
         queue.async { [self] in
             writeSnapshot(holder, sessions: sessions)
             done(holder)
         }
     }
 
-    private func writeSnapshot(_ holder: TreeHolder, sessions: [Int64: Int32]) {
+    private func writeSnapshot(_ holder: TreeHolder, sessions: [SessionID: Int32]) {
         guard let tree = holder.tree else { return }
         let started = ContinuousClock.now
         do {

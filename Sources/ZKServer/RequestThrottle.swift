@@ -1,3 +1,4 @@
+import ZKProtocol
 import ZKServerCore
 
 /// Which connections may be read from: Apache's RequestThrottler, plus a

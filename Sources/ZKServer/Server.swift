@@ -64,7 +64,7 @@ public final class ZooKeeperServer: Sendable {
         core.tickTimeMillis = Int32(clamping: config.tickTime)
         core.minSessionTimeoutMillis = Int32(clamping: config.minSessionTimeout)
         core.maxSessionTimeoutMillis = Int32(clamping: config.maxSessionTimeout)
-        core.serverID = Int64(config.serverId)
+        core.serverID = ServerID(raw: Int64(config.serverId))
         core.extendedTypesEnabled = config.extendedTypesEnabled
         core.superDigest = config.superDigest
         core.skipACL = config.skipACL
@@ -121,7 +121,7 @@ public final class ZooKeeperServer: Sendable {
         let logWriter = LogWriter(
             files: DiskLog(directory: directory, options: TxnLogWriter.Options(
                 preAllocSize: Int64(config.preAllocSizeKB) * 1024, forceSync: forceSync)),
-            lastZxid: state.lastZxid, snapCount: config.snapCount,
+            lastZxid: state.lastZxid.raw, snapCount: config.snapCount,
             snapSizeLimitBytes: Int64(config.snapSizeLimitInKb) * 1024, forceSync: forceSync, logger: logger)
         let stateLoop = StateLoop(eventLoop: stateGroup.next(), core: core, clock: clock, log: logWriter, logger: logger)
         let snapshotter = Snapshotter(directory: directory, snapRetainCount: config.snapRetainCount, logger: logger)
@@ -168,7 +168,7 @@ public final class ZooKeeperServer: Sendable {
             .childChannelOption(.socketOption(.so_keepalive), value: keepAlive.enabled ? 1 : 0)
             .childChannelInitializer { channel in
                 let id = nextID.withLockedValue { value -> ConnectionID in
-                    value += 1
+                    value.raw += 1
                     return value
                 }
                 return channel.eventLoop.makeCompletedFuture {

@@ -1,5 +1,5 @@
 import NIOCore
-import ZKServerCore
+import ZKProtocol
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

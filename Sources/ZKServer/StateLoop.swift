@@ -166,7 +166,7 @@ final class StateLoop: @unchecked Sendable {
     /// `release`): the tree's persistent map must never lose its last
     /// reference on another thread while the state loop changes the tree,
     /// or the map's in-place update can touch freed nodes.
-    func snapshot(_ body: @escaping @Sendable (TreeHolder, [Int64: Int32]) -> Void) {
+    func snapshot(_ body: @escaping @Sendable (TreeHolder, [SessionID: Int32]) -> Void) {
         eventLoop.execute { [self] in
             let sessions = core.committed.sessionTimeouts
             body(TreeHolder(core.tree), sessions)
@@ -222,7 +222,7 @@ final class StateLoop: @unchecked Sendable {
             case .expi:
                 let digits = argument.hasPrefix("0x") ? String(argument.dropFirst(2)) : argument
                 guard let raw = UInt64(digits, radix: 16) else { return "expi: expected a session id such as 0x1000abcd, got \"\(argument)\"\n" }
-                text = core.expireSession(Int64(bitPattern: raw), now: clock.now(), actions: &actions)
+                text = core.expireSession(SessionID(raw: Int64(bitPattern: raw)), now: clock.now(), actions: &actions)
             case .clip:
                 guard !argument.isEmpty else { return "clip: expected a client address\n" }
                 text = core.closeConnections(fromHost: argument, actions: &actions)
@@ -267,7 +267,7 @@ final class StateLoop: @unchecked Sendable {
             handOffReplies()
             actions = []
             if let zxid = loggedInMemory {
-                core.durable(upTo: zxid, now: clock.now(), actions: &actions)
+                core.durable(upTo: Zxid(raw: zxid), now: clock.now(), actions: &actions)
             }
         } while !actions.isEmpty
     }
@@ -281,7 +281,7 @@ final class StateLoop: @unchecked Sendable {
             lastDurableZxid = zxid
             applyThrottle(throttle.logQueue(depth: logQueueDepth))
             var actions: [CoreAction] = []
-            core.durable(upTo: zxid, now: clock.now(), actions: &actions)
+            core.durable(upTo: Zxid(raw: zxid), now: clock.now(), actions: &actions)
             perform(actions)
         }
     }
@@ -295,7 +295,7 @@ final class StateLoop: @unchecked Sendable {
             lastDurableZxid = zxid
             applyThrottle(throttle.logQueue(depth: 0))
             var actions: [CoreAction] = []
-            core.logFailed(after: zxid, reason: reason, now: clock.now(), actions: &actions)
+            core.logFailed(after: Zxid(raw: zxid), reason: reason, now: clock.now(), actions: &actions)
             perform(actions)
         }
     }

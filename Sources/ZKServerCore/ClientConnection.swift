@@ -8,7 +8,7 @@ public struct ClientConnection: Sendable {
     public let address: ClientAddress
     public let openedWallMillis: Int64
     /// The session it carries, once the handshake is done.
-    public var sessionID: Int64?
+    public var sessionID: SessionID?
     /// The identities it has proven (ip at connect, then digest, super...).
     public var auth: AuthInfo
     /// True once the connection turned out to carry a four-letter word.
@@ -32,7 +32,7 @@ public struct ClientConnection: Sendable {
     /// Apache's `lop`: the last operation, abbreviated as Apache does.
     public var lastOperation = "NA"
     public var lastCxid: Int32 = -1
-    public var lastZxid: Int64 = -1
+    public var lastZxid: Zxid = -1
     public var lastResponseWallMillis: Int64 = 0
     public var latency = LatencyStats()
 
@@ -58,7 +58,7 @@ extension Dictionary {
 
 extension ClientConnection {
     /// Who is asking, for ACL checks.
-    func requester(_ sessionID: Int64) -> Requester {
+    func requester(_ sessionID: SessionID) -> Requester {
         Requester(sessionID: sessionID, authIds: auth.ids, clientAddress: address.bytes)
     }
 }

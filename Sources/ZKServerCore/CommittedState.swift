@@ -13,16 +13,16 @@ public struct CommittedState: Sendable {
     /// The replicated session table, session id → negotiated timeout in
     /// milliseconds: changed only by applying createSession and closeSession
     /// (Apache's sessionsWithTimeouts). What a snapshot records.
-    public private(set) var sessionTimeouts: [Int64: Int32]
+    public private(set) var sessionTimeouts: [SessionID: Int32]
 
     /// A fresh database, or one recovered from disk.
-    public init(tree: DataTree, sessionTimeouts: [Int64: Int32] = [:]) {
+    public init(tree: DataTree, sessionTimeouts: [SessionID: Int32] = [:]) {
         self.tree = tree
         self.sessionTimeouts = sessionTimeouts
     }
 
     /// The zxid of the last transaction applied.
-    public var lastProcessedZxid: Int64 { tree.lastProcessedZxid }
+    public var lastProcessedZxid: Zxid { Zxid(raw: tree.lastProcessedZxid) }
 
     /// Applies one committed transaction: the result its writer is answered
     /// with, and the watch events it fires, in the order they fire.
@@ -31,9 +31,9 @@ public struct CommittedState: Sendable {
         let result = tree.apply(header, body, triggers: &triggers)
         switch body {
         case .createSession(let txn):
-            sessionTimeouts[header.clientId] = txn.timeOut
+            sessionTimeouts[SessionID(raw: header.clientId)] = txn.timeOut
         case .closeSession:
-            sessionTimeouts[header.clientId] = nil
+            sessionTimeouts[SessionID(raw: header.clientId)] = nil
         default:
             break
         }

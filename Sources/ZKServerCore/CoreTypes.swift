@@ -7,7 +7,7 @@ public struct CoreConfig: Sendable {
     public var tickTimeMillis: Int32 = 2000
     public var minSessionTimeoutMillis: Int32 = 4000
     public var maxSessionTimeoutMillis: Int32 = 40000
-    public var serverID: Int64 = 0
+    public var serverID: ServerID = 0
     public var extendedTypesEnabled = false
     public var superDigest: String?
     public var skipACL = false

@@ -9,13 +9,13 @@ extension FrontEnd {
         let interest = c.isFourLetterWord ? 0 : 1
         var line = " /\(c.address.display)[\(interest)](queued=\(c.queue.count),recved=\(c.packetsReceived),sent=\(c.packetsSent)"
         if let sid = c.sessionID, let session = sessions[sid] {
-            line += ",sid=\(hex(sid)),lop=\(c.lastOperation),est=\(c.establishedWallMillis),to=\(session.timeoutMillis)"
+            line += ",sid=\(sid),lop=\(c.lastOperation),est=\(c.establishedWallMillis),to=\(session.timeoutMillis)"
             if c.lastCxid >= 0 { line += ",lcxid=\(hex(Int64(c.lastCxid)))" }
-            line += ",lzxid=\(hex(c.lastZxid)),lresp=\(c.lastResponseWallMillis),llat=\(c.latency.last)"
+            line += ",lzxid=\(c.lastZxid),lresp=\(c.lastResponseWallMillis),llat=\(c.latency.last)"
             line += ",minlat=\(c.latency.min),avglat=\(c.latency.averageText),maxlat=\(c.latency.max)"
             let age = max(0, now.wallMillis - session.createdWallMillis)
             line += ",idle_ms=\(max(0, now.wallMillis - c.lastHeardWallMillis)),session_age_ms=\(age)"
-            line += ",ephemerals=\(tree.ephemerals[sid]?.count ?? 0),watches=\(watches.watchPaths(of: c.id).count)"
+            line += ",ephemerals=\(tree.ephemerals[sid.raw]?.count ?? 0),watches=\(watches.watchPaths(of: c.id).count)"
         }
         return line + ")"
     }
@@ -43,9 +43,9 @@ extension FrontEnd {
 
     /// Sessions grouped by when they expire, rounded up to the next tick as
     /// Apache's ExpiryQueue shows them.
-    private func expiryBuckets(now: Now, sessions: SessionTracker) -> [(wallMillis: Int64, ids: [Int64])] {
+    private func expiryBuckets(now: Now, sessions: SessionTracker) -> [(wallMillis: Int64, ids: [SessionID])] {
         let tick = Int64(max(config.tickTimeMillis, 1))
-        var buckets: [Int64: [Int64]] = [:]
+        var buckets: [Int64: [SessionID]] = [:]
         for session in sessions.sessions.values {
             let remaining = Int64(session.deadlineNanos &- min(session.deadlineNanos, now.monotonicNanos)) / 1_000_000
             let at = ((now.wallMillis + remaining) / tick + 1) * tick
@@ -60,23 +60,23 @@ extension FrontEnd {
         var text = "SessionTracker dump:\nSession Sets (\(expiryBuckets(now: now, sessions: sessions).count))/(\(sessions.count)):\n"
         for bucket in expiryBuckets(now: now, sessions: sessions) {
             text += "\(bucket.ids.count) expire at \(JavaDate.text(wallMillis: bucket.wallMillis)):\n"
-            for id in bucket.ids { text += "\t\(hex(id))\n" }
+            for id in bucket.ids { text += "\t\(id)\n" }
         }
-        let owners = tree.ephemerals.keys.sorted()
+        let owners = tree.ephemerals.keys.sorted().map(SessionID.init(raw:))
         text += "ephemeral nodes dump:\nSessions with Ephemerals (\(owners.count)):\n"
         for owner in owners {
-            text += "\(hex(owner)): \(clientDescription(of: owner, sessions: sessions))\n"
-            for path in tree.ephemerals(of: owner) { text += "\t\(String(decoding: path, as: UTF8.self))\n" }
+            text += "\(owner): \(clientDescription(of: owner, sessions: sessions))\n"
+            for path in tree.ephemerals(of: owner.raw) { text += "\t\(String(decoding: path, as: UTF8.self))\n" }
         }
         text += "Connections dump:\nConnections Sets (1)/(\(connections.count)):\n\(connections.count) connections:\n"
         for c in connections.values.sorted(by: { $0.id < $1.id }) {
-            text += "\tip: /\(c.address.display) sessionId: \(hex(c.sessionID ?? 0))\n"
+            text += "\tip: /\(c.address.display) sessionId: \(c.sessionID ?? 0)\n"
         }
         return text
     }
 
     /// "connected from /addr" or "disconnected, expires in N ms".
-    func clientDescription(of sessionID: Int64, sessions: SessionTracker) -> String {
+    func clientDescription(of sessionID: SessionID, sessions: SessionTracker) -> String {
         guard let session = sessions[sessionID] else { return "(no session)" }
         if let id = session.connection, let c = connections[id] {
             return "connected from /\(c.address.display)"
@@ -99,18 +99,18 @@ extension FrontEnd {
         let byConnection = watches.watchersWithPaths()
         var text = ""
         if byPath {
-            var byPathMap: [[UInt8]: [Int64]] = [:]
+            var byPathMap: [[UInt8]: [SessionID]] = [:]
             for (id, paths) in byConnection {
                 let sid = connections[id]?.sessionID ?? 0
                 for path in paths { byPathMap[path, default: []].append(sid) }
             }
             for path in byPathMap.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
                 text += String(decoding: path, as: UTF8.self) + "\n"
-                for sid in (byPathMap[path] ?? []).sorted() { text += "\t\(hex(sid))\n" }
+                for sid in (byPathMap[path] ?? []).sorted() { text += "\t\(sid)\n" }
             }
         } else {
             for id in byConnection.keys.sorted() {
-                text += hex(connections[id]?.sessionID ?? 0) + "\n"
+                text += "\(connections[id]?.sessionID ?? 0)\n"
                 for path in (byConnection[id] ?? []).sorted(by: { $0.lexicographicallyPrecedes($1) }) {
                     text += "\t" + String(decoding: path, as: UTF8.self) + "\n"
                 }
@@ -164,21 +164,21 @@ extension FrontEnd {
             let entries = (byHost[host] ?? []).sorted { $0.session.id < $1.session.id }
             let connectionCount = connections.values.filter { $0.address.host == host }.count
             text += "host \(host): \(entries.count) sessions, \(connectionCount) connections\n"
-            var idle: [Int64] = []
+            var idle: [SessionID] = []
             for entry in entries {
                 let sid = entry.session.id
-                let ephemerals = tree.ephemerals[sid]?.count ?? 0
+                let ephemerals = tree.ephemerals[sid.raw]?.count ?? 0
                 let age = max(0, now.wallMillis - entry.session.createdWallMillis)
                 if let c = entry.connection {
                     let quiet = max(0, now.wallMillis - c.lastRequestWallMillis)
-                    text += "  \(hex(sid)) connected /\(c.address.display) age \(age) ms, heard \(max(0, now.wallMillis - c.lastHeardWallMillis)) ms ago, last request other than ping \(quiet) ms ago, \(ephemerals) ephemerals, \(watches.watchPaths(of: c.id).count) watches\n"
+                    text += "  \(sid) connected /\(c.address.display) age \(age) ms, heard \(max(0, now.wallMillis - c.lastHeardWallMillis)) ms ago, last request other than ping \(quiet) ms ago, \(ephemerals) ephemerals, \(watches.watchPaths(of: c.id).count) watches\n"
                     if quiet >= config.idleSessionMillis { idle.append(sid) }
                 } else {
-                    text += "  \(hex(sid)) \(clientDescription(of: sid, sessions: sessions)), age \(age) ms, \(ephemerals) ephemerals\n"
+                    text += "  \(sid) \(clientDescription(of: sid, sessions: sessions)), age \(age) ms, \(ephemerals) ephemerals\n"
                 }
             }
             if !idle.isEmpty {
-                text += "  suspected leaked handles: \(idle.count) sessions only ping for over \(config.idleSessionMillis) ms: \(idle.map(hex).joined(separator: ", "))\n"
+                text += "  suspected leaked handles: \(idle.count) sessions only ping for over \(config.idleSessionMillis) ms: \(idle.map(\.description).joined(separator: ", "))\n"
             }
             for duplicate in duplicateRegistrations(among: Set(entries.map(\.session.id)), tree: tree) {
                 text += "  duplicate registrations: \(duplicate)\n"
@@ -197,10 +197,10 @@ extension FrontEnd {
     /// Groups of ephemerals under one parent, owned by two or more of
     /// `owners`, with identical data or the same name once a sequence suffix
     /// is removed.
-    func duplicateRegistrations(among owners: Set<Int64>, tree: DataTree) -> [String] {
-        var groups: [String: Set<Int64>] = [:]
+    func duplicateRegistrations(among owners: Set<SessionID>, tree: DataTree) -> [String] {
+        var groups: [String: Set<SessionID>] = [:]
         for owner in owners {
-            for path in tree.ephemerals(of: owner) {
+            for path in tree.ephemerals(of: owner.raw) {
                 guard let node = tree.node(path), let parent = ZNodePath.parent(of: path) else { continue }
                 let parentText = String(decoding: parent, as: UTF8.self)
                 var name = String(decoding: ZNodePath.name(of: path), as: UTF8.self)
@@ -213,7 +213,7 @@ extension FrontEnd {
             }
         }
         return groups.filter { $0.value.count > 1 }.keys.sorted().map { key in
-            let ids = (groups[key] ?? []).sorted().map(hex).joined(separator: ", ")
+            let ids = (groups[key] ?? []).sorted().map(\.description).joined(separator: ", ")
             return "\(groups[key]?.count ?? 0) sessions \(key): \(ids)"
         }
     }

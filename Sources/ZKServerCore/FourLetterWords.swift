@@ -57,7 +57,7 @@ extension FrontEnd {
         text += "Sent: \(stats.packetsSent)\n"
         text += "Connections: \(connections.count)\n"
         text += "Outstanding: 0\n"
-        text += "Zxid: \(hex(tree.lastProcessedZxid))\n"
+        text += "Zxid: \(Zxid(raw: tree.lastProcessedZxid))\n"
         text += "Mode: standalone\n"
         // Apache's count includes the root twice (as "" and "/").
         text += "Node count: \(tree.nodeCount + 1)\n"

@@ -69,7 +69,7 @@ extension FrontEnd {
             return .getAllChildrenNumber(GetAllChildrenNumberResponse(totalNumber: Int32(clamping: count)))
         case .getEphemerals(let r):
             let prefix = r.prefixPath.bytesOrEmpty
-            let all = tree.ephemerals(of: requester.sessionID)
+            let all = tree.ephemerals(of: requester.sessionID.raw)
             let trimmed = String(decoding: prefix, as: UTF8.self).trimmingWhitespace
             let matching = (trimmed.isEmpty || trimmed == "/") ? all : all.filter { $0.starts(with: prefix) }
             return .getEphemerals(GetEphemeralsResponse(ephemerals: matching.map { JuteBytes($0) }))
@@ -159,7 +159,7 @@ extension FrontEnd {
         let added = watches.addedCount(path, id, data: data, child: child)
         let held = watches.watchCount(of: id)
         guard added > 0, held + added > limit else { return }
-        actions.append(.warn("session \(hex(requester.sessionID)) holds \(held) watches, at its limit swiftzk.maxWatchesPerSession=\(limit): refused a watch on \(String(decoding: path, as: UTF8.self)) with QUOTAEXCEEDED"))
+        actions.append(.warn("session \(requester.sessionID) holds \(held) watches, at its limit swiftzk.maxWatchesPerSession=\(limit): refused a watch on \(String(decoding: path, as: UTF8.self)) with QUOTAEXCEEDED"))
         throw .quotaExceeded
     }
 
@@ -243,7 +243,7 @@ extension FrontEnd {
 
     mutating func reply(_ id: ConnectionID, xid: Int32, err: ZKError, _ body: ZKResponse? = nil,
                                 actions: inout [CoreAction]) {
-        let header = ReplyHeader(xid: xid, zxid: lastProcessedZxid, err: err)
+        let header = ReplyHeader(xid: xid, zxid: lastProcessedZxid.raw, err: err)
         stats.packetsSent += 1
         if let index = connections.index(forKey: id) {
             connections.values[index].lastZxid = lastProcessedZxid

@@ -61,7 +61,7 @@ extension FrontEnd {
     /// secret, yet computed without a random source (cores read none).
     private func saslNonce(for id: ConnectionID) -> [UInt8] {
         var message = Array("sasl-nonce".utf8)
-        var big = id.bigEndian
+        var big = id.raw.bigEndian
         message += withUnsafeBytes(of: &big) { Array($0) }
         var count = stats.packetsReceived.bigEndian
         message += withUnsafeBytes(of: &count) { Array($0) }

@@ -20,11 +20,11 @@ public struct FrontEnd: Sendable {
     /// Server-wide packet and latency counters.
     public internal(set) var stats = ServerStats()
     /// The zxid of the last applied transaction, for reply headers.
-    public internal(set) var lastProcessedZxid: Int64
+    public internal(set) var lastProcessedZxid: Zxid
     /// The time of the latest input, for the per-connection figures.
     var clockNow: Now
 
-    init(config: CoreConfig, access: AccessControl, lastProcessedZxid: Int64, now: Now) {
+    init(config: CoreConfig, access: AccessControl, lastProcessedZxid: Zxid, now: Now) {
         self.config = config
         self.access = access
         self.lastProcessedZxid = lastProcessedZxid
@@ -79,7 +79,7 @@ public struct FrontEnd: Sendable {
 
     /// The connection is gone: it and its watches are forgotten. Returns
     /// the session it carried, if any.
-    mutating func connectionClosed(_ id: ConnectionID) -> Int64? {
+    mutating func connectionClosed(_ id: ConnectionID) -> SessionID? {
         guard let connection = connections.removeValue(forKey: id) else { return nil }
         watches.removeAll(id)
         return connection.sessionID
@@ -93,7 +93,7 @@ public struct FrontEnd: Sendable {
     /// connection carries none.
     mutating func received(_ id: ConnectionID, xid: Int32, opCode: OpCode, body: Result<ZKRequest, JuteError>,
                            receivedNanos: UInt64?, now: Now, writesAccepted: Bool, tree: DataTree,
-                           actions: inout [CoreAction]) -> (sessionID: Int64, write: WriteSubmission?)? {
+                           actions: inout [CoreAction]) -> (sessionID: SessionID, write: WriteSubmission?)? {
         // One lookup, then in-place updates through the index: reading a
         // field through `connections[id]` copies the whole connection.
         guard let index = connections.index(forKey: id),
@@ -143,7 +143,7 @@ public struct FrontEnd: Sendable {
 
     /// A write of `id`'s was proposed: what the connection sends next waits
     /// until it is applied and answered.
-    mutating func awaitWrite(_ id: ConnectionID, zxid: Int64) {
+    mutating func awaitWrite(_ id: ConnectionID, zxid: Zxid) {
         if let index = connections.index(forKey: id) { connections.values[index].queue.append(.write(zxid)) }
     }
 
@@ -271,7 +271,7 @@ public struct FrontEnd: Sendable {
             guard (try? access.check(acl, .read, requester)) != nil else { return }
         }
         send(delivery.connection, .notification(
-            ReplyHeader(xid: SpecialXid.notification, zxid: delivery.zxid, err: .ok), delivery.event), actions: &actions)
+            ReplyHeader(xid: SpecialXid.notification, zxid: delivery.zxid.raw, err: .ok), delivery.event), actions: &actions)
     }
 }
 

@@ -14,9 +14,9 @@ struct NodeRecord: Sendable {
 /// Entries go once the transaction that made them is applied.
 struct PendingChanges: Sendable {
     /// path → (zxid of the change, record or nil for a pending delete).
-    private(set) var records: [[UInt8]: (zxid: Int64, node: NodeRecord?)] = [:]
+    private(set) var records: [[UInt8]: (zxid: Zxid, node: NodeRecord?)] = [:]
     /// (zxid, path) in zxid order, to drop entries as transactions apply.
-    private var order: [(zxid: Int64, path: [UInt8])] = []
+    private var order: [(zxid: Zxid, path: [UInt8])] = []
     private var orderHead = 0
 
     func record(_ path: [UInt8], in tree: DataTree) -> NodeRecord? {
@@ -24,13 +24,13 @@ struct PendingChanges: Sendable {
         return tree.node(path).map { NodeRecord(stat: $0.stat, childCount: $0.childCount, acl: $0.acl) }
     }
 
-    mutating func set(_ path: [UInt8], _ node: NodeRecord?, zxid: Int64) {
+    mutating func set(_ path: [UInt8], _ node: NodeRecord?, zxid: Zxid) {
         records[path] = (zxid, node)
         order.append((zxid, path))
     }
 
     /// Forgets changes made by transactions up to `zxid`, now in the tree.
-    mutating func dropApplied(upTo zxid: Int64) {
+    mutating func dropApplied(upTo zxid: Zxid) {
         while orderHead < order.count, order[orderHead].zxid <= zxid {
             let entry = order[orderHead]
             if let current = records[entry.path], current.zxid <= zxid { records[entry.path] = nil }
@@ -45,11 +45,11 @@ struct PendingChanges: Sendable {
     var isEmpty: Bool { records.isEmpty }
 
     /// The session's ephemerals once pending changes apply.
-    func ephemerals(of session: Int64, in tree: DataTree) -> [[UInt8]] {
-        var paths = Set(tree.ephemerals(of: session))
+    func ephemerals(of session: SessionID, in tree: DataTree) -> [[UInt8]] {
+        var paths = Set(tree.ephemerals(of: session.raw))
         for (path, entry) in records {
             if let node = entry.node {
-                if node.stat.ephemeralOwner == session { paths.insert(path) }
+                if node.stat.ephemeralOwner == session.raw { paths.insert(path) }
             } else {
                 paths.remove(path)
             }
@@ -69,7 +69,7 @@ extension CreateMode {
 
 /// Who is asking: the session and what its connection has authenticated as.
 struct Requester: Sendable {
-    var sessionID: Int64
+    var sessionID: SessionID
     var authIds: [Id]
     /// The client's address bytes, for ip ACLs.
     var clientAddress: [UInt8]
@@ -82,7 +82,7 @@ struct Preparer {
     let tree: DataTree
     let access: AccessControl
     let requester: Requester
-    let zxid: Int64
+    let zxid: Zxid
     let time: Int64
     let extendedTypesEnabled: Bool
     /// `enforceQuota`: check quotas on create and setData.
@@ -139,14 +139,14 @@ struct Preparer {
             owner = EphemeralType.ttlOwner(ttl) ?? 0
         default:
             body = .create(CreateTxn(path: JuteBytes(path), data: data, acl: fixedACL, ephemeral: mode.isEphemeral, parentCVersion: newCVersion))
-            owner = mode.isEphemeral ? requester.sessionID : 0
+            owner = mode.isEphemeral ? requester.sessionID.raw : 0
         }
         var updatedParent = parent
         updatedParent.childCount += 1
         updatedParent.stat.cversion = newCVersion
-        updatedParent.stat.pzxid = zxid
+        updatedParent.stat.pzxid = zxid.raw
         pending.set(parentPath, updatedParent, zxid: zxid)
-        pending.set(path, NodeRecord(stat: .created(zxid: zxid, time: time, ephemeralOwner: owner), childCount: 0, acl: fixedACL), zxid: zxid)
+        pending.set(path, NodeRecord(stat: .created(zxid: zxid.raw, time: time, ephemeralOwner: owner), childCount: 0, acl: fixedACL), zxid: zxid)
         return body
     }
 
@@ -180,7 +180,7 @@ struct Preparer {
         _ = try Self.nextVersion(node.stat.version, expected: version)
         guard node.childCount == 0 else { throw .notEmpty }
         parent.childCount -= 1
-        parent.stat.pzxid = zxid
+        parent.stat.pzxid = zxid.raw
         pending.set(parentPath, parent, zxid: zxid)
         pending.set(path, nil, zxid: zxid)
         return .delete(DeleteTxn(path: JuteBytes(path)))
@@ -196,7 +196,7 @@ struct Preparer {
         if case .session = tree.ephemeralOwnerType(node.stat.ephemeralOwner) { throw .badVersion }
         guard var parent = pending.record(parentPath, in: tree) else { throw .noNode }
         parent.childCount -= 1
-        parent.stat.pzxid = zxid
+        parent.stat.pzxid = zxid.raw
         pending.set(parentPath, parent, zxid: zxid)
         pending.set(path, nil, zxid: zxid)
         return .delete(DeleteTxn(path: JuteBytes(path)))
@@ -212,7 +212,7 @@ struct Preparer {
         let newVersion = try Self.nextVersion(node.stat.version, expected: version)
         node.stat.version = newVersion
         node.stat.mtime = time
-        node.stat.mzxid = zxid
+        node.stat.mzxid = zxid.raw
         pending.set(path, node, zxid: zxid)
         return .setData(SetDataTxn(path: JuteBytes(path), data: data, version: newVersion))
     }

@@ -21,13 +21,13 @@ public struct Proposer: Sendable {
     let config: CoreConfig
     let access: AccessControl
     /// The last zxid handed out.
-    public internal(set) var lastZxid: Int64
+    public internal(set) var lastZxid: Zxid
     /// The live sessions: liveness, passwords, connections, expiry.
     public internal(set) var sessions: SessionTracker
     var pending = PendingChanges()
     var reaper: ContainerReaper
 
-    init(config: CoreConfig, access: AccessControl, lastZxid: Int64, sessions: SessionTracker, now: Now) {
+    init(config: CoreConfig, access: AccessControl, lastZxid: Zxid, sessions: SessionTracker, now: Now) {
         self.config = config
         self.access = access
         self.lastZxid = lastZxid
@@ -35,13 +35,13 @@ public struct Proposer: Sendable {
         reaper = ContainerReaper(lastCheckNanos: now.monotonicNanos)
     }
 
-    mutating func nextHeader(session: Int64, cxid: Int32, type: OpCode, now: Now) -> TxnHeader {
-        lastZxid += 1
-        return TxnHeader(clientId: session, cxid: cxid, zxid: lastZxid, time: now.wallMillis, type: type)
+    mutating func nextHeader(session: SessionID, cxid: Int32, type: OpCode, now: Now) -> TxnHeader {
+        lastZxid = lastZxid.next
+        return TxnHeader(clientId: session.raw, cxid: cxid, zxid: lastZxid.raw, time: now.wallMillis, type: type)
     }
 
     func makePreparer(_ requester: Requester, header: TxnHeader, tree: DataTree) -> Preparer {
-        Preparer(tree: tree, access: access, requester: requester, zxid: header.zxid, time: header.time,
+        Preparer(tree: tree, access: access, requester: requester, zxid: Zxid(raw: header.zxid), time: header.time,
                  extendedTypesEnabled: config.extendedTypesEnabled, enforceQuota: config.enforceQuota,
                  ephemeralsPerSession: config.limits.ephemeralsPerSession)
     }
@@ -91,16 +91,16 @@ public struct Proposer: Sendable {
 
     /// The end of a session, asked for or expired: nothing revives it, and
     /// its ephemerals (those still pending included) go when it applies.
-    mutating func closeSession(_ sessionID: Int64, origin: TxnOrigin, committed: CommittedState, now: Now) -> Proposal {
+    mutating func closeSession(_ sessionID: SessionID, origin: TxnOrigin, committed: CommittedState, now: Now) -> Proposal {
         let header = nextHeader(session: sessionID, cxid: 0, type: .closeSession, now: now)
         return closeSession(sessionID, header: header, origin: origin, committed: committed)
     }
 
-    private mutating func closeSession(_ sessionID: Int64, header: TxnHeader, origin: TxnOrigin,
+    private mutating func closeSession(_ sessionID: SessionID, header: TxnHeader, origin: TxnOrigin,
                                        committed: CommittedState) -> Proposal {
         sessions[sessionID]?.closing = true
         let paths = pending.ephemerals(of: sessionID, in: committed.tree)
-        for path in paths { pending.set(path, nil, zxid: header.zxid) }
+        for path in paths { pending.set(path, nil, zxid: Zxid(raw: header.zxid)) }
         return Proposal(header: header, body: .closeSession(CloseSessionTxn(paths2Delete: paths.map { JuteBytes($0) })),
                         origin: origin)
     }
@@ -130,7 +130,7 @@ public struct Proposer: Sendable {
 
     /// Transactions up to `zxid` are in the committed state: their pending
     /// changes are no longer needed.
-    mutating func applied(upTo zxid: Int64) {
+    mutating func applied(upTo zxid: Zxid) {
         pending.dropApplied(upTo: zxid)
     }
 
@@ -146,7 +146,7 @@ public struct Proposer: Sendable {
     /// The warning for a create refused because its session owns
     /// `limits.ephemeralsPerSession` ephemerals already; nil for any other
     /// quotaExceeded.
-    private func ephemeralLimitWarning(_ request: ZKRequest, sessionID: Int64, _ pending: PendingChanges,
+    private func ephemeralLimitWarning(_ request: ZKRequest, sessionID: SessionID, _ pending: PendingChanges,
                                        _ tree: DataTree) -> CoreAction? {
         let limit = config.limits.ephemeralsPerSession
         guard limit > 0 else { return nil }
@@ -158,7 +158,7 @@ public struct Proposer: Sendable {
         guard CreateMode(code: r.flags).isEphemeral else { return nil }
         let owned = pending.ephemerals(of: sessionID, in: tree).count
         guard owned >= limit else { return nil }
-        return .warn("session \(hex(sessionID)) owns \(owned) ephemeral znodes, at its limit swiftzk.maxEphemeralsPerSession=\(limit): refused create of \(r.path.string ?? "null") with QUOTAEXCEEDED")
+        return .warn("session \(sessionID) owns \(owned) ephemeral znodes, at its limit swiftzk.maxEphemeralsPerSession=\(limit): refused create of \(r.path.string ?? "null") with QUOTAEXCEEDED")
     }
 
     private mutating func prepare(_ request: ZKRequest, _ p: Preparer, actions: inout [CoreAction]) throws(ZKError) -> TxnBody {
@@ -189,7 +189,7 @@ public struct Proposer: Sendable {
     /// Every op is prepared against the ones before it. On the first failure
     /// the rest become runtimeInconsistency and the multi's pending changes
     /// are rolled back; the whole MultiTxn is still logged, as in Apache.
-    private mutating func prepareMulti(_ multi: MultiRequest, _ p: Preparer, sessionID: Int64,
+    private mutating func prepareMulti(_ multi: MultiRequest, _ p: Preparer, sessionID: SessionID,
                                        actions: inout [CoreAction]) -> TxnBody {
         var local = pending
         var failed = false

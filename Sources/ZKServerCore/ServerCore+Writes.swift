@@ -12,7 +12,7 @@ extension ServerCore {
     /// A durable transaction: apply it, then answer whoever waits for it.
     mutating func complete(_ txn: Proposal, now: Now, actions: inout [CoreAction]) {
         let result = applyTxn(txn.header, txn.body, actions: &actions)
-        proposer.applied(upTo: txn.header.zxid)
+        proposer.applied(upTo: Zxid(raw: txn.header.zxid))
         switch txn.origin {
         case .request(let id, let xid, let opCode):
             frontEnd.writeReply(id, xid: xid, opCode, result, actions: &actions)
@@ -20,12 +20,12 @@ extension ServerCore {
         case .connect(let id):
             if let sessionID = connections[id]?.sessionID, let session = sessions[sessionID] {
                 frontEnd.send(id, .connectResponse(ConnectResponse(
-                    timeOut: session.timeoutMillis, sessionId: session.id, passwd: JuteBytes(session.password),
+                    timeOut: session.timeoutMillis, sessionId: session.id.raw, passwd: JuteBytes(session.password),
                     readOnly: false)), actions: &actions)
             }
             frontEnd.finishHead(id, tree: tree, actions: &actions)
         case .closeSession(let id, let xid):
-            if let sessionID = txn.header.clientId as Int64? { sessions.remove(sessionID) }
+            sessions.remove(SessionID(raw: txn.header.clientId))
             frontEnd.reply(id, xid: xid, err: .ok, actions: &actions)
             actions.append(.close(id, reason: "client closed its session"))
             connections[id]?.sessionID = nil
@@ -36,7 +36,7 @@ extension ServerCore {
             if let connection {
                 connections[connection]?.sessionID = nil
                 connections[connection]?.queue.removeAll()
-                actions.append(.close(connection, reason: "session \(hex(sessionID)) expired"))
+                actions.append(.close(connection, reason: "session \(sessionID) expired"))
             }
         case .internal:
             break
@@ -54,14 +54,14 @@ extension ServerCore {
             // The session never became durable: forget it.
             actions.append(.close(id, reason: "the transaction log is unavailable"))
             connections[id]?.queue.removeAll()
-            sessions.remove(txn.header.clientId)
+            sessions.remove(SessionID(raw: txn.header.clientId))
         case .closeSession(let id, _):
             // The close did not happen: the session lives on without its
             // connection and expires like any other (found by the
             // simulator: it stayed closing for good, with its ephemerals).
             actions.append(.close(id, reason: "the transaction log is unavailable"))
             connections[id]?.queue.removeAll()
-            sessions[txn.header.clientId]?.closing = false
+            sessions[SessionID(raw: txn.header.clientId)]?.closing = false
         case .expiry(let sessionID):
             // Try again at the next tick.
             sessions[sessionID]?.closing = false

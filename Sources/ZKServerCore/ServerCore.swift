@@ -34,7 +34,7 @@ public struct ServerCore: Sendable {
 
     /// A fresh server, or one recovered from disk (`tree`, `sessions` with
     /// their timeouts, and the last zxid).
-    public init(config: CoreConfig, now: Now, tree: DataTree? = nil, recoveredSessions: [Int64: Int32] = [:]) {
+    public init(config: CoreConfig, now: Now, tree: DataTree? = nil, recoveredSessions: [SessionID: Int32] = [:]) {
         self.config = config
         let tree = tree ?? DataTree(extendedTypesEnabled: config.extendedTypesEnabled)
         committed = CommittedState(tree: tree, sessionTimeouts: recoveredSessions)
@@ -43,8 +43,8 @@ public struct ServerCore: Sendable {
             sessions.restore(id: id, timeoutMillis: timeout, secret: config.sessionSecret, now: now)
         }
         let access = AccessControl(superDigest: config.superDigest, skipACL: config.skipACL, sasl: config.saslProvider)
-        frontEnd = FrontEnd(config: config, access: access, lastProcessedZxid: tree.lastProcessedZxid, now: now)
-        proposer = Proposer(config: config, access: access, lastZxid: tree.lastProcessedZxid, sessions: sessions, now: now)
+        frontEnd = FrontEnd(config: config, access: access, lastProcessedZxid: Zxid(raw: tree.lastProcessedZxid), now: now)
+        proposer = Proposer(config: config, access: access, lastZxid: Zxid(raw: tree.lastProcessedZxid), sessions: sessions, now: now)
     }
 
     /// The committed tree.
@@ -58,7 +58,7 @@ public struct ServerCore: Sendable {
     }
 
     /// The last zxid handed out.
-    public var lastZxid: Int64 { proposer.lastZxid }
+    public var lastZxid: Zxid { proposer.lastZxid }
 
     /// The front end's connections.
     public internal(set) var connections: [ConnectionID: ClientConnection] {
@@ -120,8 +120,8 @@ public struct ServerCore: Sendable {
         stats.packetsReceived += 1
         connections[id]?.packetsReceived += 1
         connections[id]?.lastOperation = "SESS"
-        if request.lastZxidSeen > tree.lastProcessedZxid {
-            actions.append(.close(id, reason: "client has seen zxid \(hex(request.lastZxidSeen)), ahead of this server's \(hex(tree.lastProcessedZxid))"))
+        if Zxid(raw: request.lastZxidSeen) > committed.lastProcessedZxid {
+            actions.append(.close(id, reason: "client has seen zxid \(Zxid(raw: request.lastZxidSeen)), ahead of this server's \(committed.lastProcessedZxid)"))
             return
         }
         let timeout = min(max(request.timeOut, config.minSessionTimeoutMillis), config.maxSessionTimeoutMillis)
@@ -135,19 +135,19 @@ public struct ServerCore: Sendable {
             let (session, proposal) = proposer.createSession(timeoutMillis: timeout, connection: id, now: now)
             attach(id, session: session.id)
             log(proposal, actions: &actions)
-            frontEnd.awaitWrite(id, zxid: proposal.header.zxid)
+            frontEnd.awaitWrite(id, zxid: Zxid(raw: proposal.header.zxid))
             return
         }
-        guard let session = sessions[request.sessionId], !session.closing,
+        guard let session = sessions[SessionID(raw: request.sessionId)], !session.closing,
               session.password == request.passwd.bytesOrEmpty else {
             frontEnd.send(id, .connectResponse(ConnectResponse(
                 timeOut: 0, sessionId: 0, passwd: JuteBytes([UInt8](repeating: 0, count: 16)), readOnly: false)),
                  actions: &actions)
-            actions.append(.close(id, reason: "session \(hex(request.sessionId)) is expired, unknown or its password is wrong"))
+            actions.append(.close(id, reason: "session \(SessionID(raw: request.sessionId)) is expired, unknown or its password is wrong"))
             return
         }
         if let old = session.connection, old != id, connections[old] != nil {
-            actions.append(.close(old, reason: "session \(hex(session.id)) moved to another connection"))
+            actions.append(.close(old, reason: "session \(session.id) moved to another connection"))
             connections[old]?.sessionID = nil
             watches.removeAll(old)
         }
@@ -155,11 +155,11 @@ public struct ServerCore: Sendable {
         sessions.touch(session.id, now: now)
         attach(id, session: session.id)
         frontEnd.send(id, .connectResponse(ConnectResponse(
-            timeOut: timeout, sessionId: session.id, passwd: JuteBytes(session.password), readOnly: false)),
+            timeOut: timeout, sessionId: session.id.raw, passwd: JuteBytes(session.password), readOnly: false)),
              actions: &actions)
     }
 
-    mutating func attach(_ id: ConnectionID, session: Int64) {
+    mutating func attach(_ id: ConnectionID, session: SessionID) {
         sessions[session]?.connection = id
         connections[id]?.sessionID = session
         let established = clockNow.wallMillis
@@ -185,16 +185,16 @@ public struct ServerCore: Sendable {
         let proposal = proposer.propose(write.request, cxid: write.xid, write.requester, origin: write.origin,
                                         committed: committed, now: now, warnings: &actions)
         log(proposal, actions: &actions)
-        frontEnd.awaitWrite(id, zxid: proposal.header.zxid)
+        frontEnd.awaitWrite(id, zxid: Zxid(raw: proposal.header.zxid))
     }
 
     // MARK: Log progress
 
     /// Every transaction up to `zxid` is durable: apply them in order, fire
     /// their watches, send their replies, and run what waited behind them.
-    public mutating func durable(upTo zxid: Int64, now: Now, actions: inout [CoreAction]) {
+    public mutating func durable(upTo zxid: Zxid, now: Now, actions: inout [CoreAction]) {
         clockNow = now
-        while inFlightHead < inFlight.count, inFlight[inFlightHead].header.zxid <= zxid {
+        while inFlightHead < inFlight.count, inFlight[inFlightHead].header.zxid <= zxid.raw {
             let txn = inFlight[inFlightHead]
             inFlightHead += 1
             complete(txn, now: now, actions: &actions)
@@ -209,7 +209,7 @@ public struct ServerCore: Sendable {
     /// writes waiting on it are answered with an error and forgotten, and
     /// later writes are refused until `logRecovered`. Their zxids are not
     /// handed out again: the log has a gap where they were.
-    public mutating func logFailed(after lastDurableZxid: Int64, reason: String, now: Now, actions: inout [CoreAction]) {
+    public mutating func logFailed(after lastDurableZxid: Zxid, reason: String, now: Now, actions: inout [CoreAction]) {
         durable(upTo: lastDurableZxid, now: now, actions: &actions)
         while inFlightHead < inFlight.count {
             let txn = inFlight[inFlightHead]
@@ -231,12 +231,12 @@ public struct ServerCore: Sendable {
     // MARK: Admin actions
 
     /// Expires a session at once, as if it had timed out (an admin action).
-    public mutating func expireSession(_ sessionID: Int64, now: Now, actions: inout [CoreAction]) -> String {
+    public mutating func expireSession(_ sessionID: SessionID, now: Now, actions: inout [CoreAction]) -> String {
         clockNow = now
-        guard let session = sessions[sessionID], !session.closing else { return "no live session \(hex(sessionID))\n" }
+        guard let session = sessions[sessionID], !session.closing else { return "no live session \(sessionID)\n" }
         log(proposer.closeSession(sessionID, origin: .expiry(sessionID), committed: committed, now: now), actions: &actions)
-        actions.append(.warn("admin action: session \(hex(sessionID)) expired on request"))
-        return "session \(hex(sessionID)) expired\n"
+        actions.append(.warn("admin action: session \(sessionID) expired on request"))
+        return "session \(sessionID) expired\n"
     }
 
     /// Closes every connection from `host` (an admin action); their sessions
@@ -260,7 +260,7 @@ public struct ServerCore: Sendable {
 /// A request waiting in its connection's queue.
 enum QueuedRequest: Sendable {
     /// A write handed to the log; its reply goes when this zxid applies.
-    case write(Int64)
+    case write(Zxid)
     case read(xid: Int32, ZKRequest)
     /// A request answered with just an error (unknown or malformed), after
     /// which the connection may close.
@@ -273,7 +273,7 @@ enum TxnOrigin: Sendable {
     /// createSession of a new connection: the ConnectResponse waits for it.
     case connect(ConnectionID)
     case closeSession(ConnectionID, xid: Int32)
-    case expiry(Int64)
+    case expiry(SessionID)
     /// The container reaper.
     case `internal`
 }

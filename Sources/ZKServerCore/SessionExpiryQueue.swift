@@ -1,3 +1,5 @@
+import ZKProtocol
+
 /// Live sessions by deadline, in buckets, as Apache's ExpiryQueue: a tick
 /// looks only at the buckets that have come due, never at every session.
 ///
@@ -9,9 +11,9 @@ public struct SessionExpiryQueue: Sendable {
     /// The width of one bucket, in nanoseconds of the monotonic clock.
     public let bucketNanos: UInt64
     /// session → the index of its bucket (rounded-up deadline / width).
-    private var bucketOf: [Int64: UInt64] = [:]
+    private var bucketOf: [SessionID: UInt64] = [:]
     /// bucket index → its sessions.
-    private var buckets: [UInt64: Set<Int64>] = [:]
+    private var buckets: [UInt64: Set<SessionID>] = [:]
     /// The first bucket `expire` has not yet emptied; nothing is ever put
     /// below it.
     private var nextDue: UInt64 = 0
@@ -32,7 +34,7 @@ public struct SessionExpiryQueue: Sendable {
 
     /// Queues `session` to expire at `deadlineNanos`, or moves it there
     /// (a touch). Moving within its bucket costs one lookup.
-    public mutating func update(_ session: Int64, deadlineNanos: UInt64) {
+    public mutating func update(_ session: SessionID, deadlineNanos: UInt64) {
         let (quotient, remainder) = deadlineNanos.quotientAndRemainder(dividingBy: bucketNanos)
         let bucket = max(quotient + (remainder == 0 ? 0 : 1), nextDue)
         if let old = bucketOf[session] {
@@ -44,12 +46,12 @@ public struct SessionExpiryQueue: Sendable {
     }
 
     /// Takes `session` out of the queue (it closed, or started closing).
-    public mutating func remove(_ session: Int64) {
+    public mutating func remove(_ session: SessionID) {
         guard let bucket = bucketOf.removeValue(forKey: session) else { return }
         removeFromBucket(session, bucket)
     }
 
-    private mutating func removeFromBucket(_ session: Int64, _ bucket: UInt64) {
+    private mutating func removeFromBucket(_ session: SessionID, _ bucket: UInt64) {
         guard let index = buckets.index(forKey: bucket) else { return }
         buckets.values[index].remove(session)
         if buckets.values[index].isEmpty { buckets.remove(at: index) }
@@ -57,7 +59,7 @@ public struct SessionExpiryQueue: Sendable {
 
     /// Takes out and returns the sessions whose bucket has come due by
     /// `nowNanos`: earlier buckets first, by session id within a bucket.
-    public mutating func expire(nowNanos: UInt64) -> [Int64] {
+    public mutating func expire(nowNanos: UInt64) -> [SessionID] {
         let lastDue = nowNanos / bucketNanos
         guard lastDue >= nextDue else { return [] }
         // Step through the due indexes, or, after a long quiet spell with
@@ -69,7 +71,7 @@ public struct SessionExpiryQueue: Sendable {
             dueIndexes = buckets.keys.filter { $0 <= lastDue }.sorted()
         }
         nextDue = lastDue + 1
-        var expired: [Int64] = []
+        var expired: [SessionID] = []
         for index in dueIndexes {
             bucketsVisited += 1
             guard let sessions = buckets.removeValue(forKey: index) else { continue }

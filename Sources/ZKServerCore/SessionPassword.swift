@@ -1,4 +1,5 @@
 import Crypto
+import ZKProtocol
 
 /// Session passwords: the first 16 bytes of HMAC-SHA256(secret, session id).
 ///
@@ -9,8 +10,8 @@ import Crypto
 public enum SessionPassword {
     public static let length = 16
 
-    public static func derive(secret: [UInt8], sessionID: Int64) -> [UInt8] {
-        var id = sessionID.bigEndian
+    public static func derive(secret: [UInt8], sessionID: SessionID) -> [UInt8] {
+        var id = sessionID.raw.bigEndian
         let message = withUnsafeBytes(of: &id) { Array($0) }
         let mac = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: secret))
         return Array(Array(mac).prefix(length))

@@ -1,22 +1,8 @@
 import ZKProtocol
 
-/// A point in time as the shell reads it and hands it to the core: the
-/// monotonic clock for timeouts, the wall clock for Stat's ctime/mtime.
-public struct Now: Sendable {
-    /// Monotonic nanoseconds; never jumps with wall-clock changes.
-    public var monotonicNanos: UInt64
-    /// Wall-clock milliseconds since the Unix epoch.
-    public var wallMillis: Int64
-
-    public init(monotonicNanos: UInt64, wallMillis: Int64) {
-        self.monotonicNanos = monotonicNanos
-        self.wallMillis = wallMillis
-    }
-}
-
 /// A client session.
 public struct Session: Sendable {
-    public let id: Int64
+    public let id: SessionID
     public var password: [UInt8]
     /// Negotiated timeout in milliseconds.
     public var timeoutMillis: Int32
@@ -46,26 +32,26 @@ public struct Session: Sendable {
 
 /// Sessions by id, and how new ids are made.
 public struct SessionTracker: Sendable {
-    public private(set) var sessions: [Int64: Session] = [:]
+    public private(set) var sessions: [SessionID: Session] = [:]
     /// The live sessions (not closing) by deadline; every change to a
     /// session's deadline or `closing` goes through here.
     public private(set) var expiryQueue = SessionExpiryQueue()
-    private var nextID: Int64
+    private var nextID: SessionID
 
     /// Session ids carry the server id in their top byte and a timestamp
     /// below it, then count up, as in Apache ZooKeeper.
-    public init(serverID: Int64, wallMillis: Int64) {
-        var first = Int64(bitPattern: UInt64(bitPattern: wallMillis << 24) >> 8) | (serverID << 56)
+    public init(serverID: ServerID, wallMillis: Int64) {
+        var first = Int64(bitPattern: UInt64(bitPattern: wallMillis << 24) >> 8) | (serverID.raw << 56)
         if first == Int64.min { first += 1 }
-        nextID = first
+        nextID = SessionID(raw: first)
     }
 
     public mutating func create(timeoutMillis: Int32, secret: [UInt8], connection: ConnectionID, now: Now) -> Session {
         var id = nextID
-        nextID &+= 1
-        while sessions[id] != nil || id == 0 || id == Int64.min {
+        nextID.raw &+= 1
+        while sessions[id] != nil || id.raw == 0 || id.raw == Int64.min {
             id = nextID
-            nextID &+= 1
+            nextID.raw &+= 1
         }
         var session = Session(
             id: id, password: SessionPassword.derive(secret: secret, sessionID: id), timeoutMillis: timeoutMillis, lastHeardNanos: now.monotonicNanos,
@@ -75,7 +61,7 @@ public struct SessionTracker: Sendable {
         return session
     }
 
-    public subscript(id: Int64) -> Session? {
+    public subscript(id: SessionID) -> Session? {
         get { sessions[id] }
         set {
             sessions[id] = newValue
@@ -87,7 +73,7 @@ public struct SessionTracker: Sendable {
         }
     }
 
-    public mutating func touch(_ id: Int64, now: Now) {
+    public mutating func touch(_ id: SessionID, now: Now) {
         // In place through the index: `sessions[id]?.` moves the session
         // out of the dictionary and back.
         // (Reading a field through `sessions.values[index]` copies the
@@ -99,7 +85,7 @@ public struct SessionTracker: Sendable {
 
     /// A session recovered from disk: it lives on, with its timeout counted
     /// from now, until its client returns or it expires.
-    public mutating func restore(id: Int64, timeoutMillis: Int32, secret: [UInt8], now: Now) {
+    public mutating func restore(id: SessionID, timeoutMillis: Int32, secret: [UInt8], now: Now) {
         var session = Session(id: id, password: SessionPassword.derive(secret: secret, sessionID: id), timeoutMillis: timeoutMillis,
                               lastHeardNanos: now.monotonicNanos, connection: nil)
         session.createdWallMillis = now.wallMillis
@@ -107,7 +93,7 @@ public struct SessionTracker: Sendable {
     }
 
     @discardableResult
-    public mutating func remove(_ id: Int64) -> Session? {
+    public mutating func remove(_ id: SessionID) -> Session? {
         expiryQueue.remove(id)
         return sessions.removeValue(forKey: id)
     }
@@ -115,13 +101,13 @@ public struct SessionTracker: Sendable {
     /// Takes out of the expiry queue and returns the live sessions silent
     /// past their timeout: earliest deadline bucket first. The work done
     /// depends on the time passed, not on the number of sessions.
-    public mutating func expire(at now: Now) -> [Int64] {
+    public mutating func expire(at now: Now) -> [SessionID] {
         expiryQueue.expire(nowNanos: now.monotonicNanos)
     }
 
     /// Sessions silent for longer than their timeout, oldest deadline first,
     /// by a scan of every session (`expire(at:)` is what a tick uses).
-    public func expired(at now: Now) -> [Int64] {
+    public func expired(at now: Now) -> [SessionID] {
         sessions.values
             .filter { !$0.closing && $0.deadlineNanos <= now.monotonicNanos }
             .sorted { $0.deadlineNanos < $1.deadlineNanos }

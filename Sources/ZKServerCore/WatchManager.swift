@@ -1,9 +1,6 @@
 import ZKDataTree
 import ZKProtocol
 
-/// Who a watch belongs to: a client connection.
-public typealias ConnectionID = UInt64
-
 /// How a watch was set.
 public struct WatchModes: OptionSet, Hashable, Sendable {
     public let rawValue: UInt8
@@ -113,7 +110,7 @@ public struct WatchDelivery: Equatable, Sendable {
     public var connection: ConnectionID
     public var event: WatcherEvent
     /// The zxid for the notification's reply header (-1 when none).
-    public var zxid: Int64
+    public var zxid: Zxid
     /// The ACL of the node, to check that the watcher may read it (nil: no check).
     public var acl: [ACL]?
 }
@@ -198,7 +195,7 @@ public struct WatchManager: Sendable {
             }
         }
         let event = WatcherEvent(type: trigger.type, state: .syncConnected, path: JuteBytes(trigger.path))
-        return ordered.map { WatchDelivery(connection: $0, event: event, zxid: trigger.zxid, acl: trigger.acl) }
+        return ordered.map { WatchDelivery(connection: $0, event: event, zxid: Zxid(raw: trigger.zxid), acl: trigger.acl) }
     }
 
     /// The paths a connection watches, in either table.

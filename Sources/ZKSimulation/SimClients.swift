@@ -254,13 +254,13 @@ extension Simulation {
 
     func openConnection(_ index: Int) {
         let id = nextConnectionID
-        nextConnectionID += 1
+        nextConnectionID.raw += 1
         connections[id] = SimConnection(client: index)
         clients[index].connection = id
         clients[index].handshakeDone = false
         clients[index].lastSentNanos = monotonicNanos
         var actions: [CoreAction] = []
-        let address = ClientAddress(bytes: [10, 0, 0, UInt8(index + 1)], host: "10.0.0.\(index + 1)", port: Int(id % 60000) + 1024)
+        let address = ClientAddress(bytes: [10, 0, 0, UInt8(index + 1)], host: "10.0.0.\(index + 1)", port: Int(id.raw % 60000) + 1024)
         core.connectionOpened(id, address: address, now: now, actions: &actions)
         carryOut(actions)
         if clients[index].sessionID == 0 { clients[index].timeoutMillis = Int32(random.int(400...3000)) }
@@ -280,7 +280,7 @@ extension Simulation {
             if response.sessionId == 0 {
                 // Expired (or unknown after a crash): its ephemerals must go.
                 if clients[index].sessionID != 0 {
-                    deadSessions.insert(clients[index].sessionID)
+                    deadSessions.insert(SessionID(raw: clients[index].sessionID))
                     result.expiredSessions += 1
                 }
                 clients[index].sessionID = 0
@@ -330,18 +330,18 @@ extension Simulation {
             }
         case .create(let parent, let sequential):
             guard header.err == .ok else { break }
-            acknowledge(header.zxid)
+            acknowledge(Zxid(raw: header.zxid))
             if sequential, let created = createdPath(body) {
                 if sequentialNames[parent, default: []].insert(created).inserted == false {
                     report(.sequenceRepeated, "\(String(decoding: created, as: UTF8.self)) created twice under \(String(decoding: parent, as: UTF8.self))")
                 }
             }
         case .write:
-            if header.err == .ok { acknowledge(header.zxid) }
+            if header.err == .ok { acknowledge(Zxid(raw: header.zxid)) }
         case .closeSession:
             if header.err == .ok {
-                acknowledge(header.zxid)
-                deadSessions.insert(clients[index].sessionID)
+                acknowledge(Zxid(raw: header.zxid))
+                deadSessions.insert(SessionID(raw: clients[index].sessionID))
             }
             clients[index].closing = false
             clients[index].sessionID = 0
@@ -349,7 +349,7 @@ extension Simulation {
         }
     }
 
-    func acknowledge(_ zxid: Int64) {
+    func acknowledge(_ zxid: Zxid) {
         result.acknowledgedWrites += 1
         maxAckedZxid = max(maxAckedZxid, zxid)
     }

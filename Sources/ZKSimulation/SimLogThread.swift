@@ -17,8 +17,8 @@ final class SimLogThread {
 
     enum Event {
         /// Transactions made durable (or, with a planted bug, only written).
-        case durable(upTo: Int64, [Entry])
-        case failed(after: Int64)
+        case durable(upTo: Zxid, [Entry])
+        case failed(after: Zxid)
         case recovered
         /// The log rolled: take a snapshot now.
         case rolled
@@ -34,12 +34,12 @@ final class SimLogThread {
     /// Written by a batch that then failed, not yet cut away.
     private(set) var failedTail: [Entry] = []
     private var reportedEarly = false
-    private(set) var lastDurableZxid: Int64
+    private(set) var lastDurableZxid: Zxid
     private var failedGeneration = -1
     private(set) var inFailure = false
     private var discarded = false
 
-    init(directory: DataDirectory, lastZxid: Int64, snapCount: Int, random: SimRandom, bugs: PlantedBug) {
+    init(directory: DataDirectory, lastZxid: Zxid, snapCount: Int, random: SimRandom, bugs: PlantedBug) {
         log = TxnLog(directory: directory, options: TxnLogWriter.Options(preAllocSize: 64 * 1024))
         policy = SnapshotPolicy(snapCount: snapCount, snapSizeLimitBytes: 4 * 1024 * 1024, generator: random)
         lastDurableZxid = lastZxid
@@ -85,7 +85,7 @@ final class SimLogThread {
         }
         if bugs.contains(.replyBeforeFsync), let last = live.last {
             reportedEarly = true
-            return [.durable(upTo: last.header.zxid, live)]
+            return [.durable(upTo: Zxid(raw: last.header.zxid), live)]
         }
         return []
     }
@@ -98,7 +98,7 @@ final class SimLogThread {
             return fail(generation: batch[batch.count - 1].generation)
         }
         written = []
-        lastDurableZxid = batch[batch.count - 1].header.zxid
+        lastDurableZxid = Zxid(raw: batch[batch.count - 1].header.zxid)
         var events: [Event] = []
         if reportedEarly {
             reportedEarly = false

@@ -80,7 +80,7 @@ public struct SimulationResult: Sendable {
     public var snapshots = 0
     public var acknowledgedWrites = 0
     public var expiredSessions = 0
-    public var maxZxid: Int64 = 0
+    public var maxZxid: Zxid = 0
     /// Findings of ignored invariants: the first of each, and the count.
     public var ignored: [Finding.Invariant: (first: Finding, count: Int)] = [:]
 
@@ -127,16 +127,16 @@ public final class Simulation {
     var shadow: DataTree
     var triggers: [Int64: [WatchTrigger]] = [:]
     /// The last zxid handed to the log by this incarnation of the server.
-    var lastLoggedZxid: Int64 = 0
-    var maxAckedZxid: Int64 = 0
+    var lastLoggedZxid: Zxid = 0
+    var maxAckedZxid: Zxid = 0
 
     var clients: [SimClient] = []
     var connections: [ConnectionID: SimConnection] = [:]
     var nextConnectionID: ConnectionID = 1
     var sequentialNames: [[UInt8]: Set<[UInt8]>] = [:]
-    var deadSessions: Set<Int64> = []
+    var deadSessions: Set<SessionID> = []
     /// The closeSession logged for each session, and its log generation.
-    var closeLogged: [Int64: (zxid: Int64, generation: Int)] = [:]
+    var closeLogged: [SessionID: (zxid: Zxid, generation: Int)] = [:]
 
     var fsyncFaultUntil: UInt64 = 0
     /// When the log last failed or recovered.
@@ -272,20 +272,22 @@ public final class Simulation {
             case .close(let id, _):
                 enqueueToClient(id, .closed)
             case .log(let header, let body):
-                if header.zxid <= lastLoggedZxid {
-                    report(.zxidReused, "zxid \(hex(header.zxid)) logged after \(hex(lastLoggedZxid)) (\(header.type)); log generation \(core.logGeneration)")
+                let zxid = Zxid(raw: header.zxid)
+                if zxid <= lastLoggedZxid {
+                    report(.zxidReused, "zxid \(zxid) logged after \(lastLoggedZxid) (\(header.type)); log generation \(core.logGeneration)")
                 }
-                lastLoggedZxid = max(lastLoggedZxid, header.zxid)
+                lastLoggedZxid = max(lastLoggedZxid, zxid)
+                let session = SessionID(raw: header.clientId)
                 if header.type == .closeSession {
                     // The first close counts: a second one is itself a write after close.
-                    if closeLogged[header.clientId]?.generation != core.logGeneration {
-                        closeLogged[header.clientId] = (header.zxid, core.logGeneration)
+                    if closeLogged[session]?.generation != core.logGeneration {
+                        closeLogged[session] = (zxid, core.logGeneration)
                     }
-                } else if header.type != .error, let close = closeLogged[header.clientId], close.generation == core.logGeneration,
+                } else if header.type != .error, let close = closeLogged[session], close.generation == core.logGeneration,
                           header.clientId != 0 {
-                    report(.writeAfterClose, "\(header.type) of session \(hex(header.clientId)) logged at \(hex(header.zxid)), after its closeSession at \(hex(close.zxid))")
+                    report(.writeAfterClose, "\(header.type) of session \(session) logged at \(zxid), after its closeSession at \(close.zxid)")
                 }
-                trace("log \(hex(header.zxid)) \(header.type) session \(hex(header.clientId))")
+                trace("log \(zxid) \(header.type) session \(session)")
                 log.append(header, body, generation: core.logGeneration)
             case .warn:
                 break
@@ -298,7 +300,7 @@ public final class Simulation {
             var actions: [CoreAction] = []
             switch event {
             case .durable(let zxid, let entries):
-                trace("durable up to \(hex(zxid))")
+                trace("durable up to \(zxid)")
                 for entry in entries where entry.header.zxid > shadow.lastProcessedZxid {
                     var fired: [WatchTrigger] = []
                     _ = shadow.apply(entry.header, entry.body, triggers: &fired)
@@ -307,12 +309,12 @@ public final class Simulation {
                 core.durable(upTo: zxid, now: now, actions: &actions)
                 carryOut(actions)
                 if TreeDigest.of(core.tree) != TreeDigest.of(shadow) {
-                    report(.appliedTreeDiffers, "after durable(upTo: \(hex(zxid))) the core's tree (\(hex(core.tree.lastProcessedZxid))) differs from the logged transactions applied in order")
+                    report(.appliedTreeDiffers, "after durable(upTo: \(zxid)) the core's tree (\(hex(core.tree.lastProcessedZxid))) differs from the logged transactions applied in order")
                 }
             case .failed(let after):
                 result.logFailures += 1
                 lastLogEventNanos = monotonicNanos
-                trace("log failed after \(hex(after))")
+                trace("log failed after \(after)")
                 core.logFailed(after: after, reason: "simulated", now: now, actions: &actions)
                 carryOut(actions)
                 if options.bugs.contains(.reuseZxidAfterLogFailure) { rebuildCore() }
@@ -328,7 +330,7 @@ public final class Simulation {
 
     func takeSnapshot() {
         let sessions = core.sessions.sessions.mapValues(\.timeoutMillis)
-        trace("snapshot at \(hex(core.tree.lastProcessedZxid)) with sessions \(sessions.keys.sorted().map { hex($0) })")
+        trace("snapshot at \(hex(core.tree.lastProcessedZxid)) with sessions \(sessions.keys.sorted().map(\.description))")
         if (try? directory.writeSnapshot(tree: core.tree, sessions: sessions)) != nil { result.snapshots += 1 }
         if random.chance(0.3) { _ = try? directory.purge(snapRetainCount: 3) }
     }
@@ -353,7 +355,7 @@ public final class Simulation {
         restart(afterCrash: true, forgetting: options.bugs.contains(.forgetExpiringSessionsAtCrash) ? expiring : [])
     }
 
-    func restart(afterCrash: Bool, forgetting: Set<Int64> = []) {
+    func restart(afterCrash: Bool, forgetting: Set<SessionID> = []) {
         let recovered: RecoveredState
         do throws(StorageError) {
             recovered = try directory.recover(extendedTypesEnabled: true)
@@ -363,28 +365,28 @@ public final class Simulation {
         }
         let z = recovered.lastZxid
         if afterCrash {
-            if z < maxAckedZxid || z < shadow.lastProcessedZxid {
-                report(.lostWrite, "recovered up to \(hex(z)), but \(hex(shadow.lastProcessedZxid)) was reported durable and \(hex(maxAckedZxid)) acknowledged")
+            if z < maxAckedZxid || z.raw < shadow.lastProcessedZxid {
+                report(.lostWrite, "recovered up to \(z), but \(hex(shadow.lastProcessedZxid)) was reported durable and \(maxAckedZxid) acknowledged")
                 return
             }
             var expected = shadow
-            for entry in log.maybeOnDisk where entry.header.zxid > expected.lastProcessedZxid && entry.header.zxid <= z {
+            for entry in log.maybeOnDisk where entry.header.zxid > expected.lastProcessedZxid && entry.header.zxid <= z.raw {
                 var fired: [WatchTrigger] = []
                 _ = expected.apply(entry.header, entry.body, triggers: &fired)
             }
-            if expected.lastProcessedZxid != z {
-                report(.recoveredTreeDiffers, "recovered up to \(hex(z)); the transactions written reach only \(hex(expected.lastProcessedZxid))")
+            if expected.lastProcessedZxid != z.raw {
+                report(.recoveredTreeDiffers, "recovered up to \(z); the transactions written reach only \(hex(expected.lastProcessedZxid))")
                 return
             }
             let (want, got) = (TreeDigest.of(expected), TreeDigest.of(recovered.tree))
             if want != got {
-                report(.recoveredTreeDiffers, "digest at \(hex(z)): expected \(want), recovered \(got)")
+                report(.recoveredTreeDiffers, "digest at \(z): expected \(want), recovered \(got)")
                 return
             }
         }
         var sessions = recovered.sessions
         for id in forgetting { sessions[id] = nil }
-        trace("restart at \(hex(z)) with sessions \(sessions.keys.sorted().map { hex($0) }) from \(recovered.snapshot?.name ?? "-") + \(recovered.replayedTxnCount) txns")
+        trace("restart at \(z) with sessions \(sessions.keys.sorted().map(\.description)) from \(recovered.snapshot?.name ?? "-") + \(recovered.replayedTxnCount) txns")
         // A close counts only if it applied: a zxid at or below the recovered
         // one may also be a close a log failure voided (its zxid skipped).
         closeLogged = closeLogged.filter { $0.value.zxid <= z && sessions[$0.key] == nil }
@@ -400,14 +402,16 @@ public final class Simulation {
 
     func checkInvariants() {
         guard result.findings.isEmpty else { return }
-        for (session, all) in core.tree.ephemerals where !all.isEmpty && core.sessions[session] == nil {
+        for (owner, all) in core.tree.ephemerals {
+            let session = SessionID(raw: owner)
+            guard !all.isEmpty, core.sessions[session] == nil else { continue }
             // Nodes created after the session's close are `writeAfterClose`.
             let paths = all.filter { path in
                 guard let close = closeLogged[session], let node = core.tree.node(path) else { return true }
-                return node.stat.czxid < close.zxid
+                return node.stat.czxid < close.zxid.raw
             }
             if paths.isEmpty { continue }
-            report(.ephemeralLeaked, "session \(hex(session)) is gone but owns \(paths.sorted { $0.lexicographicallyPrecedes($1) }.map { String(decoding: $0, as: UTF8.self) })")
+            report(.ephemeralLeaked, "session \(session) is gone but owns \(paths.sorted { $0.lexicographicallyPrecedes($1) }.map { String(decoding: $0, as: UTF8.self) })")
             return
         }
         let slack = UInt64(Self.tickMillis) * 3 * 1_000_000
@@ -417,8 +421,8 @@ public final class Simulation {
             // A close logged in this generation and not yet durable is on its
             // way (process pauses can hold the log past 10 s).
             if let close = closeLogged[session.id], close.generation == core.logGeneration,
-               close.zxid > core.tree.lastProcessedZxid { continue }
-            report(.sessionStuckClosing, "session \(hex(session.id)) has been closing for over 10 s past its deadline with the log working; it owns \(core.tree.ephemerals(of: session.id).count) ephemerals")
+               close.zxid > core.committed.lastProcessedZxid { continue }
+            report(.sessionStuckClosing, "session \(session.id) has been closing for over 10 s past its deadline with the log working; it owns \(core.tree.ephemerals(of: session.id.raw).count) ephemerals")
             return
         }
         // A log failure voids expiries in flight; the next tick logs them
@@ -427,7 +431,7 @@ public final class Simulation {
         for session in deadSessions where settled {
             guard let live = core.sessions[session], !live.closing else { continue }
             if monotonicNanos > live.deadlineNanos + slack {
-                report(.ephemeralLeaked, "session \(hex(session)) was closed or expired, yet lives on past its deadline")
+                report(.ephemeralLeaked, "session \(session) was closed or expired, yet lives on past its deadline")
                 return
             }
         }

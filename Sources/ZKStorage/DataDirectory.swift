@@ -1,5 +1,6 @@
 import SystemPackage
 import ZKDataTree
+import ZKProtocol
 
 /// The `version-2` directories of a server: snapshots under `dataDir`,
 /// transaction logs under `dataLogDir` (the same directory unless
@@ -56,7 +57,7 @@ public struct DataDirectory: Hashable, Sendable {
     /// The logs needed to replay after a snapshot at `zxid`: the newest
     /// log starting at or before it, and every later one (Apache's
     /// FileTxnLog.getLogFiles). All logs when none starts that early.
-    public func logFiles(after zxid: Int64) throws(StorageError) -> [StorageFile] {
+    public func logFiles(after zxid: Zxid) throws(StorageError) -> [StorageFile] {
         let logs = try logFiles()
         guard let start = logs.lastIndex(where: { $0.zxid <= zxid }) else { return logs }
         return Array(logs[start...])
@@ -65,13 +66,13 @@ public struct DataDirectory: Hashable, Sendable {
     /// A writer for new log files in `logDirectory`; give it the recovered
     /// `lastZxid` so it refuses anything at or before it.
     public func makeLogWriter(options: TxnLogWriter.Options = TxnLogWriter.Options(),
-                              lastZxid: Int64? = nil) -> TxnLogWriter {
+                              lastZxid: Zxid? = nil) -> TxnLogWriter {
         TxnLogWriter(directory: logDirectory, options: options, lastZxid: lastZxid, io: io)
     }
 
     /// Writes `snapshot.<tree.lastProcessedZxid>` into `snapshotDirectory`.
     @discardableResult
-    public func writeSnapshot(tree: DataTree, sessions: [Int64: Int32],
+    public func writeSnapshot(tree: DataTree, sessions: [SessionID: Int32],
                               options: SnapshotOptions = SnapshotOptions()) throws(StorageError) -> FilePath {
         try SnapshotWriter.write(tree: tree, sessions: sessions, to: snapshotDirectory, options: options, io: io)
     }

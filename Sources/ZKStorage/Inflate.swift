@@ -1,4 +1,5 @@
 import SystemPackage
+import ZKProtocol
 
 // Reading compressed snapshots: `snapshot.<zxid>.gz` (java.util.zip's
 // GZIPOutputStream) and `snapshot.<zxid>.snappy` (snappy-java's
@@ -34,7 +35,7 @@ enum CompressedSnapshot {
     /// compressed stream is a `corruptSnapshot` at an offset in the file;
     /// damage found after decompression is reported at an offset in the
     /// decompressed data, which the reason says.
-    static func read(_ path: FilePath, method: String, zxid: Int64, extendedTypesEnabled: Bool,
+    static func read(_ path: FilePath, method: String, zxid: Zxid, extendedTypesEnabled: Bool,
                      limit: Int = maxDecompressedBytes, io: any StorageIO = PosixStorageIO()) throws(StorageError) -> Snapshot {
         guard methods.contains(method) else {
             throw .unsupportedCompression(file: path.text, method: method)

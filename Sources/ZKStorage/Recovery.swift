@@ -44,9 +44,9 @@ public struct RecoveredState: Sendable {
     public var tree: DataTree
     /// Session id → timeout in milliseconds: the snapshot's sessions, plus
     /// those created and minus those closed in the replayed log.
-    public var sessions: [Int64: Int32]
+    public var sessions: [SessionID: Int32]
     /// The last zxid in the tree: the snapshot's or the last replayed.
-    public var lastZxid: Int64
+    public var lastZxid: Zxid
     /// The snapshot loaded; nil for an empty directory.
     public var snapshot: StorageFile?
     /// Transactions applied after the snapshot.
@@ -69,16 +69,16 @@ public enum RecoveryWarning: Hashable, Sendable, CustomStringConvertible {
     /// A log file named for a zxid below its first transaction: the zxids
     /// between were handed out for a batch the log failed to write, and
     /// are skipped on purpose.
-    case zxidsSkippedAfterLogFailure(file: String, from: Int64, upTo: Int64)
+    case zxidsSkippedAfterLogFailure(file: String, from: Zxid, upTo: Zxid)
     /// Damage in the middle of a log, but only in transactions the snapshot
     /// already holds; reading resumed at `resumedAt`.
     case damageBeforeSnapshot(file: String, offset: Int64, problem: LogRecordProblem, resumedAt: Int64)
     /// The tree's digest differs from the one recorded for `zxid` (the
     /// first mismatch only). The snapshot or log was written from a tree
     /// that differs from the one rebuilt here.
-    case digestMismatch(zxid: Int64, recorded: Int64, computed: Int64)
+    case digestMismatch(zxid: Zxid, recorded: Int64, computed: Int64)
     /// The snapshot's digest is for a zxid the log never reached.
-    case snapshotDigestNotReached(digestZxid: Int64, lastZxid: Int64)
+    case snapshotDigestNotReached(digestZxid: Zxid, lastZxid: Zxid)
     /// No snapshot or log existed; an empty `snapshot.0` was written.
     case initialSnapshotWritten(file: String)
     /// A temporary file of a snapshot write that never finished was deleted.
@@ -100,13 +100,13 @@ public enum RecoveryWarning: Hashable, Sendable, CustomStringConvertible {
         case let .emptyLogDeleted(file):
             return "\(file): empty log file deleted"
         case let .zxidsSkippedAfterLogFailure(file, from, upTo):
-            return "\(file): zxids 0x\(hex(from)) to 0x\(hex(upTo)) were never written (a log failure voided them)"
+            return "\(file): zxids \(from) to \(upTo) were never written (a log failure voided them)"
         case let .damageBeforeSnapshot(file, offset, problem, resumedAt):
             return "\(file): damaged record at offset \(offset) (\(problem)) holds only transactions the snapshot covers; resumed at offset \(resumedAt)"
         case let .digestMismatch(zxid, recorded, computed):
-            return "tree digest mismatch at zxid 0x\(hex(zxid)): recorded \(recorded), computed \(computed)"
+            return "tree digest mismatch at zxid \(zxid): recorded \(recorded), computed \(computed)"
         case let .snapshotDigestNotReached(digestZxid, lastZxid):
-            return "the snapshot's digest is for zxid 0x\(hex(digestZxid)) but the log ends at 0x\(hex(lastZxid))"
+            return "the snapshot's digest is for zxid \(digestZxid) but the log ends at \(lastZxid)"
         case let .initialSnapshotWritten(file):
             return "\(file): empty data directory, initial snapshot written"
         case let .unfinishedSnapshotDeleted(file):
@@ -220,9 +220,9 @@ extension DataDirectory {
 /// Replays log files onto a tree, checking that zxids follow on.
 struct Replay {
     var tree: DataTree
-    var sessions: [Int64: Int32]
-    let snapshotZxid: Int64
-    var lastZxid: Int64
+    var sessions: [SessionID: Int32]
+    let snapshotZxid: Zxid
+    var lastZxid: Zxid
     var applied = 0
     var warnings: [RecoveryWarning] = []
     /// Snapshot nodes whose ACL list is still unknown (see `mendACL`).
@@ -234,7 +234,7 @@ struct Replay {
     private var reportedDigestMismatch = false
     let io: any StorageIO
 
-    init(tree: DataTree, sessions: [Int64: Int32], snapshotZxid: Int64, snapshotDigest: SnapshotDigest?, verifyDigests: Bool,
+    init(tree: DataTree, sessions: [SessionID: Int32], snapshotZxid: Zxid, snapshotDigest: SnapshotDigest?, verifyDigests: Bool,
          io: any StorageIO) {
         self.io = io
         self.tree = tree
@@ -286,7 +286,7 @@ struct Replay {
                 // Damage is harmless only if every record it hides is already
                 // in the snapshot: the next good one must follow on from it.
                 var probe = try TxnLogReader(path: file.path, offset: nextValid, io: io)
-                guard let resume = try probe.next(), resume.zxid <= snapshotZxid + 1 else { throw error }
+                guard let resume = try probe.next(), resume.zxid <= snapshotZxid.next else { throw error }
                 warnings.append(.damageBeforeSnapshot(file: file.path.text, offset: offset, problem: problem, resumedAt: nextValid))
                 reader = try TxnLogReader(path: file.path, offset: nextValid, io: io)
                 continue
@@ -313,38 +313,38 @@ struct Replay {
         guard zxid > lastZxid else {
             throw .zxidOutOfOrder(file: file.path.text, offset: record.offset, previous: lastZxid, found: zxid)
         }
-        if zxid >> 32 == lastZxid >> 32, zxid != lastZxid + 1 {
+        if zxid.epoch == lastZxid.epoch, zxid != lastZxid.next {
             // The one gap allowed: a file's first record, in a file named
             // for the first skipped zxid (TxnLogWriter.skippedFromZxid).
             // A gap anywhere else is a lost file or damage.
-            if record.offset == StorageFormat.fileHeaderBytes, file.zxid <= lastZxid + 1, file.zxid < zxid {
-                warnings.append(.zxidsSkippedAfterLogFailure(file: file.path.text, from: lastZxid + 1, upTo: zxid - 1))
+            if record.offset == StorageFormat.fileHeaderBytes, file.zxid <= lastZxid.next, file.zxid < zxid {
+                warnings.append(.zxidsSkippedAfterLogFailure(file: file.path.text, from: lastZxid.next, upTo: Zxid(raw: zxid.raw - 1)))
                 return
             }
-            throw .missingTransactions(file: file.path.text, offset: record.offset, expected: lastZxid + 1, found: zxid)
+            throw .missingTransactions(file: file.path.text, offset: record.offset, expected: lastZxid.next, found: zxid)
         }
     }
 
     private mutating func apply(_ entry: TxnLogEntry) {
         let header = entry.header
         switch entry.body {
-        case .createSession(let txn): sessions[header.clientId] = txn.timeOut
-        case .closeSession: sessions[header.clientId] = nil
+        case .createSession(let txn): sessions[SessionID(raw: header.clientId)] = txn.timeOut
+        case .closeSession: sessions[SessionID(raw: header.clientId)] = nil
         default: break
         }
         var triggers: [WatchTrigger] = []
         if digests != nil {
             _ = digests?.apply(header, entry.body, to: &tree, triggers: &triggers)
-            checkSnapshotDigest(at: header.zxid)
+            checkSnapshotDigest(at: Zxid(raw: header.zxid))
             if pendingSnapshotDigest == nil, let recorded = entry.digest, recorded.version == TreeDigest.version,
                let computed = digests?.value {
-                report(zxid: header.zxid, recorded: recorded.treeDigest, computed: computed)
+                report(zxid: Zxid(raw: header.zxid), recorded: recorded.treeDigest, computed: computed)
             }
         } else {
             _ = tree.apply(header, entry.body, triggers: &triggers)
         }
         if !unresolvedACLs.isEmpty { mendACL(entry.body) }
-        lastZxid = header.zxid
+        lastZxid = Zxid(raw: header.zxid)
         applied += 1
     }
 
@@ -378,14 +378,14 @@ struct Replay {
 
     /// Compares with the snapshot's digest once the tree reaches its zxid
     /// (DataTree.compareSnapshotDigests).
-    private mutating func checkSnapshotDigest(at zxid: Int64) {
+    private mutating func checkSnapshotDigest(at zxid: Zxid) {
         guard let pending = pendingSnapshotDigest, zxid >= pending.zxid else { return }
         pendingSnapshotDigest = nil
         guard zxid == pending.zxid, pending.version == TreeDigest.version, let computed = digests?.value else { return }
         report(zxid: zxid, recorded: pending.digest, computed: computed)
     }
 
-    private mutating func report(zxid: Int64, recorded: Int64, computed: Int64) {
+    private mutating func report(zxid: Zxid, recorded: Int64, computed: Int64) {
         guard recorded != computed, !reportedDigestMismatch else { return }
         reportedDigestMismatch = true
         warnings.append(.digestMismatch(zxid: zxid, recorded: recorded, computed: computed))

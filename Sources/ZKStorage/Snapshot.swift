@@ -5,11 +5,11 @@ import ZKProtocol
 public struct Snapshot: Sendable {
     /// The zxid in the file name: the last transaction applied when the
     /// snapshot was started. Recovery replays the log after it.
-    public var zxid: Int64
+    public var zxid: Zxid
     /// The header as found ("ZKSN", version 2, dbid -1 from Apache).
     public var fileHeader: FileHeader
     /// Session id → timeout in milliseconds.
-    public var sessions: [Int64: Int32]
+    public var sessions: [SessionID: Int32]
     /// The tree; its `lastProcessedZxid` is `zxid`.
     public var tree: DataTree
     /// Nodes whose ACL id the snapshot's ACL map lacks (a fuzzy snapshot by
@@ -20,11 +20,11 @@ public struct Snapshot: Sendable {
     public var digest: SnapshotDigest?
     /// The lastProcessedZxid trailer (3.9+,
     /// `zookeeper.serializeLastProcessedZxid.enabled`), if present.
-    public var lastProcessedZxid: Int64?
+    public var lastProcessedZxid: Zxid?
 
     /// A snapshot from its parts.
-    public init(zxid: Int64, fileHeader: FileHeader, sessions: [Int64: Int32], tree: DataTree,
-                digest: SnapshotDigest? = nil, lastProcessedZxid: Int64? = nil) {
+    public init(zxid: Zxid, fileHeader: FileHeader, sessions: [SessionID: Int32], tree: DataTree,
+                digest: SnapshotDigest? = nil, lastProcessedZxid: Zxid? = nil) {
         self.zxid = zxid
         self.fileHeader = fileHeader
         self.sessions = sessions
@@ -39,14 +39,14 @@ public struct Snapshot: Sendable {
 /// zxid 0 means "no digest" (Apache writes that when it has none).
 public struct SnapshotDigest: Hashable, Sendable {
     /// The transaction the digest is for; 0 for none.
-    public var zxid: Int64
+    public var zxid: Zxid
     /// DigestCalculator's version (2 since 3.6).
     public var version: Int32
     /// The tree digest (see `TreeDigest`).
     public var digest: Int64
 
     /// A digest for `zxid`.
-    public init(zxid: Int64, version: Int32 = TreeDigest.version, digest: Int64) {
+    public init(zxid: Zxid, version: Int32 = TreeDigest.version, digest: Int64) {
         self.zxid = zxid
         self.version = version
         self.digest = digest

@@ -35,7 +35,7 @@ public enum SnapshotReader {
     }
 
     /// Decodes a snapshot held in memory; `zxid` stands in for the file name's.
-    public static func decode(_ bytes: [UInt8], zxid: Int64, extendedTypesEnabled: Bool,
+    public static func decode(_ bytes: [UInt8], zxid: Zxid, extendedTypesEnabled: Bool,
                               name: String = "snapshot") throws(StorageError) -> Snapshot {
         var parser = SnapshotParser(source: MemorySource(bytes: bytes), file: name)
         return try parser.parse(zxid: zxid, extendedTypesEnabled: extendedTypesEnabled)
@@ -88,7 +88,7 @@ struct SnapshotParser<Source: ByteSource> {
 
     var remaining: Int64 { source.size - position }
 
-    mutating func parse(zxid: Int64, extendedTypesEnabled: Bool) throws(StorageError) -> Snapshot {
+    mutating func parse(zxid: Zxid, extendedTypesEnabled: Bool) throws(StorageError) -> Snapshot {
         let header = try FileHeader(magic: int32("magic"), version: int32("version"), dbid: int64("dbid"))
         guard header.magic == StorageFormat.snapshotMagic else {
             throw .badMagic(file: file, found: header.magic, expected: StorageFormat.snapshotMagic)
@@ -112,15 +112,15 @@ struct SnapshotParser<Source: ByteSource> {
         return snapshot
     }
 
-    private mutating func readSessions() throws(StorageError) -> [Int64: Int32] {
+    private mutating func readSessions() throws(StorageError) -> [SessionID: Int32] {
         let count = try int32("session count")
         guard count >= 0, Int64(count) * 12 <= remaining else {
             throw corrupt("session count \(count) does not fit in the \(remaining) bytes left")
         }
-        var sessions: [Int64: Int32] = [:]
+        var sessions: [SessionID: Int32] = [:]
         sessions.reserveCapacity(Int(count))
         for _ in 0..<count {
-            let id = try int64("session id")
+            let id = SessionID(raw: try int64("session id"))
             sessions[id] = try int32("session timeout")
         }
         return sessions
@@ -152,7 +152,7 @@ struct SnapshotParser<Source: ByteSource> {
         return acls
     }
 
-    private mutating func readNodes(acls: [Int64: [ACL]], zxid: Int64, extendedTypesEnabled: Bool) throws(StorageError) -> DataTree {
+    private mutating func readNodes(acls: [Int64: [ACL]], zxid: Zxid, extendedTypesEnabled: Bool) throws(StorageError) -> DataTree {
         var loader = DataTree.SnapshotLoader(extendedTypesEnabled: extendedTypesEnabled)
         while true {
             let start = position
@@ -185,14 +185,14 @@ struct SnapshotParser<Source: ByteSource> {
             }
         }
         do throws(DataTree.SnapshotLoadError) {
-            return try loader.finish(lastProcessedZxid: zxid)
+            return try loader.finish(lastProcessedZxid: zxid.raw)
         } catch {
             throw corrupt(error.description)
         }
     }
 
     private mutating func readDigestTrailer() throws(StorageError) -> SnapshotDigest {
-        let zxid = try int64("digest zxid")
+        let zxid = Zxid(raw: try int64("digest zxid"))
         let version = try int32("digest version")
         var digest: Int64 = 0
         if version < 2 {
@@ -207,8 +207,8 @@ struct SnapshotParser<Source: ByteSource> {
         return SnapshotDigest(zxid: zxid, version: version, digest: digest)
     }
 
-    private mutating func readLastZxidTrailer() throws(StorageError) -> Int64 {
-        let zxid = try int64("lastProcessedZxid")
+    private mutating func readLastZxidTrailer() throws(StorageError) -> Zxid {
+        let zxid = Zxid(raw: try int64("lastProcessedZxid"))
         try checkSeal()
         return zxid
     }

@@ -33,10 +33,10 @@ public enum SnapshotWriter {
     /// renamed, so a crash never leaves a partial file under the real name.
     @discardableResult
     public static func write(
-        tree: DataTree, sessions: [Int64: Int32], zxid: Int64? = nil,
+        tree: DataTree, sessions: [SessionID: Int32], zxid: Zxid? = nil,
         to directory: FilePath, options: SnapshotOptions = SnapshotOptions(), io: any StorageIO = PosixStorageIO()
     ) throws(StorageError) -> FilePath {
-        let zxid = zxid ?? tree.lastProcessedZxid
+        let zxid = zxid ?? Zxid(raw: tree.lastProcessedZxid)
         let name = StorageFileName.snapshot(zxid)
         let target = directory.appending(name)
         // Not "snapshot.<zxid>.tmp" as Apache's AtomicFileOutputStream
@@ -67,7 +67,7 @@ public enum SnapshotWriter {
 
     /// The bytes of a snapshot of `tree` and `sessions`, in memory.
     public static func encode(
-        tree: DataTree, sessions: [Int64: Int32], options: SnapshotOptions = SnapshotOptions()
+        tree: DataTree, sessions: [SessionID: Int32], options: SnapshotOptions = SnapshotOptions()
     ) -> [UInt8] {
         var output = MemoryOutput()
         // Memory output cannot fail.
@@ -76,7 +76,7 @@ public enum SnapshotWriter {
     }
 
     static func encode(
-        tree: DataTree, sessions: [Int64: Int32], options: SnapshotOptions, into output: inout some SnapshotOutput
+        tree: DataTree, sessions: [SessionID: Int32], options: SnapshotOptions, into output: inout some SnapshotOutput
     ) throws(StorageError) {
         var stream = SealedStream()
         stream.buffer.appendInt32(StorageFormat.snapshotMagic)
@@ -85,7 +85,7 @@ public enum SnapshotWriter {
 
         stream.buffer.appendInt32(Int32(truncatingIfNeeded: sessions.count))
         for (id, timeout) in sessions.sorted(by: { $0.key < $1.key }) {
-            stream.buffer.appendInt64(id)
+            stream.buffer.appendInt64(id.raw)
             stream.buffer.appendInt32(timeout)
         }
 

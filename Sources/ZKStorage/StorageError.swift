@@ -61,9 +61,9 @@ public enum StorageError: Error, Hashable, Sendable, CustomStringConvertible {
     /// ("No snapshot found, but there are log entries").
     case logsWithoutSnapshot(directory: String)
     /// Replay found a hole: `expected` was the next zxid, `found` came instead.
-    case missingTransactions(file: String, offset: Int64, expected: Int64, found: Int64)
+    case missingTransactions(file: String, offset: Int64, expected: Zxid, found: Zxid)
     /// Replay found a zxid at or below one already applied.
-    case zxidOutOfOrder(file: String, offset: Int64, previous: Int64, found: Int64)
+    case zxidOutOfOrder(file: String, offset: Int64, previous: Zxid, found: Zxid)
     /// A caller passed a value the operation cannot use.
     case invalidArgument(String)
     /// A writer was used after it failed or was closed.
@@ -94,9 +94,9 @@ public enum StorageError: Error, Hashable, Sendable, CustomStringConvertible {
         case let .logsWithoutSnapshot(directory):
             return "\(directory): transaction logs exist but no snapshot; restore the snapshot files or remove the logs"
         case let .missingTransactions(file, offset, expected, found):
-            return "\(file): missing transactions at offset \(offset): expected zxid 0x\(hex(expected)), found 0x\(hex(found)); a log file may have been deleted"
+            return "\(file): missing transactions at offset \(offset): expected zxid \(expected), found \(found); a log file may have been deleted"
         case let .zxidOutOfOrder(file, offset, previous, found):
-            return "\(file): zxid 0x\(hex(found)) at offset \(offset) is not after 0x\(hex(previous))"
+            return "\(file): zxid \(found) at offset \(offset) is not after \(previous)"
         case let .invalidArgument(message):
             return message
         case let .writerClosed(file):

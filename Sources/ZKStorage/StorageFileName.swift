@@ -1,4 +1,5 @@
 import SystemPackage
+import ZKProtocol
 
 /// A snapshot or log file in a `version-2` directory, known by the zxid in
 /// its name.
@@ -13,7 +14,7 @@ public struct StorageFile: Hashable, Sendable {
     public var kind: Kind
     /// For a log, the zxid of its first transaction; for a snapshot, the
     /// last zxid applied when it was started.
-    public var zxid: Int64
+    public var zxid: Zxid
     /// The file's full path.
     public var path: FilePath
     /// The snapshot compression named by the file's extension ("gz",
@@ -21,7 +22,7 @@ public struct StorageFile: Hashable, Sendable {
     public var compression: String?
 
     /// A file from its parts.
-    public init(kind: Kind, zxid: Int64, path: FilePath, compression: String? = nil) {
+    public init(kind: Kind, zxid: Zxid, path: FilePath, compression: String? = nil) {
         self.kind = kind
         self.zxid = zxid
         self.path = path
@@ -35,10 +36,10 @@ public struct StorageFile: Hashable, Sendable {
 /// File names as Apache's Util makes and parses them.
 public enum StorageFileName {
     /// `log.<zxid>`: the zxid in lowercase hex without padding (Long.toHexString).
-    public static func log(_ zxid: Int64) -> String { "log." + hex(zxid) }
+    public static func log(_ zxid: Zxid) -> String { "log." + hex(zxid.raw) }
 
     /// `snapshot.<zxid>`, uncompressed.
-    public static func snapshot(_ zxid: Int64) -> String { "snapshot." + hex(zxid) }
+    public static func snapshot(_ zxid: Zxid) -> String { "snapshot." + hex(zxid.raw) }
 
     /// Parses `log.<hex>`, `snapshot.<hex>`, `snapshot.<hex>.gz` and
     /// `snapshot.<hex>.snappy`, as Util.getZxidFromName reads the zxid
@@ -47,7 +48,8 @@ public enum StorageFileName {
     /// are not storage files.
     public static func parse(_ name: String, in directory: FilePath) -> StorageFile? {
         let parts = name.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count >= 2, let zxid = Int64(parts[1], radix: 16) else { return nil }
+        guard parts.count >= 2, let raw = Int64(parts[1], radix: 16) else { return nil }
+        let zxid = Zxid(raw: raw)
         let path = directory.appending(name)
         switch (parts[0], parts.count) {
         case ("log", 2):

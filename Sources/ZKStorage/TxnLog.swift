@@ -58,7 +58,7 @@ public final class TxnLog {
 
     /// Replaces the failed writer, then truncates its file back to the last
     /// committed batch (or removes a file the failed batch created).
-    public func discardUncommitted(lastDurableZxid: Int64) throws(StorageError) {
+    public func discardUncommitted(lastDurableZxid: Zxid) throws(StorageError) {
         // Keep the failed file until it is cut: when the truncate or its
         // fsync fails, the retry must still cut it, and the new writer no
         // longer knows it (found by the simulator).
@@ -66,7 +66,7 @@ public final class TxnLog {
         writer = directory.makeLogWriter(options: options)
         // The failed batch's zxids are never handed out again: the next
         // file is named for the first of them (see skippedFromZxid).
-        writer.skippedFromZxid = lastDurableZxid + 1
+        writer.skippedFromZxid = lastDurableZxid.next
         inBatch = false
         guard let failedFile else { return }
         let io = directory.io

@@ -86,7 +86,7 @@ public struct TxnLogRecord: Hashable, Sendable {
     /// The transaction's header.
     public var header: TxnHeader { entry.header }
     /// The transaction's zxid.
-    public var zxid: Int64 { entry.header.zxid }
+    public var zxid: Zxid { Zxid(raw: entry.header.zxid) }
 }
 
 /// How reading a log file ended.

@@ -28,7 +28,7 @@ public struct TxnLogReader: ~Copyable, Sendable {
 
     private let fd: any StorageHandle
     private var window: FileWindow
-    private var lastZxid: Int64?
+    private var lastZxid: Zxid?
 
     /// Opens `path` and checks its header. Reading starts after the header,
     /// or at `offset` (a record boundary from an earlier read).
@@ -161,7 +161,7 @@ public struct TxnLogReader: ~Copyable, Sendable {
         guard Adler32(bytes).value == checksum, let header = try? TxnHeader(decoding: bytes) else {
             return false
         }
-        return lastZxid.map { header.zxid > $0 } ?? true
+        return lastZxid.map { Zxid(raw: header.zxid) > $0 } ?? true
     }
 }
 

@@ -49,7 +49,7 @@ public struct TxnLogWriter: ~Copyable, Sendable {
     /// The file being written; nil before the first append and after a roll.
     public private(set) var currentFile: FilePath?
     /// The zxid of the last transaction appended.
-    public private(set) var lastZxid: Int64?
+    public private(set) var lastZxid: Zxid?
 
     private var fd: (any StorageHandle)?
     private var pending: [UInt8] = []
@@ -64,7 +64,7 @@ public struct TxnLogWriter: ~Copyable, Sendable {
 
     /// A writer for `directory`. No file is created until the first append.
     /// Pass the recovered `lastZxid` so appends must come after it.
-    public init(directory: FilePath, options: Options = Options(), lastZxid: Int64? = nil,
+    public init(directory: FilePath, options: Options = Options(), lastZxid: Zxid? = nil,
                 io: any StorageIO = PosixStorageIO()) {
         self.directory = directory
         self.io = io
@@ -86,18 +86,18 @@ public struct TxnLogWriter: ~Copyable, Sendable {
     /// never hands a zxid out twice) from a log file that went missing.
     /// Apache picks log files by name and reads past lower zxids, so it
     /// reads such a file too.
-    public var skippedFromZxid: Int64?
+    public var skippedFromZxid: Zxid?
 
     /// Buffers one transaction. Creates the next file first if none is open.
     public mutating func append(_ entry: TxnLogEntry) throws(StorageError) {
         try checkUsable()
         // Apache only warns; a log out of order would fail recovery later,
         // so refuse it now.
-        if let lastZxid, entry.header.zxid <= lastZxid {
+        if let lastZxid, Zxid(raw: entry.header.zxid) <= lastZxid {
             throw .zxidOutOfOrder(file: currentFile?.text ?? directory.text, offset: currentLogSize,
-                                  previous: lastZxid, found: entry.header.zxid)
+                                  previous: lastZxid, found: Zxid(raw: entry.header.zxid))
         }
-        if fd == nil { try openFile(startingAt: entry.header.zxid) }
+        if fd == nil { try openFile(startingAt: Zxid(raw: entry.header.zxid)) }
         // Serialized into a buffer kept from entry to entry: no allocation
         // per transaction once it has grown to the largest.
         scratch.clear()
@@ -114,7 +114,7 @@ public struct TxnLogWriter: ~Copyable, Sendable {
             pending.append(contentsOf: bytes)
         }
         pending.append(StorageFormat.endOfRecord)
-        lastZxid = entry.header.zxid
+        lastZxid = Zxid(raw: entry.header.zxid)
     }
 
     /// Buffers one transaction from its parts.
@@ -200,7 +200,7 @@ public struct TxnLogWriter: ~Copyable, Sendable {
         try storageCall(file ?? directory, "close") { () throws(Errno) in try fd.close() }
     }
 
-    private mutating func openFile(startingAt zxid: Int64) throws(StorageError) {
+    private mutating func openFile(startingAt zxid: Zxid) throws(StorageError) {
         let name = min(skippedFromZxid ?? zxid, zxid)
         skippedFromZxid = nil
         let file = directory.appending(StorageFileName.log(name))

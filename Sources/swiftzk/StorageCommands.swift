@@ -173,12 +173,12 @@ struct SnapshotCommand: ParsableCommand {
             print("----")
             print("Session Details (sid, timeout, ephemeralCount):")
             for (id, timeout) in snapshot.sessions.sorted(by: { $0.key < $1.key }) {
-                print("\(hex(id)), \(timeout), \(snapshot.tree.ephemerals(of: id).count)")
+                print("\(id), \(timeout), \(snapshot.tree.ephemerals(of: id.raw).count)")
             }
             print("----")
-            print("Last zxid: \(hex(snapshot.zxid))")
+            print("Last zxid: \(snapshot.zxid)")
             if let digest = snapshot.digest {
-                print("Digest: zxid \(hex(digest.zxid)) digest \(digest.digest)")
+                print("Digest: zxid \(digest.zxid) digest \(digest.digest)")
             }
         }
     }

@@ -10,14 +10,14 @@ struct SessionStateMachineTests {
     typealias Machine = SessionStateMachine<Int>
 
     let hosts = [ZKHost(host: "10.0.0.1", port: 2181), ZKHost(host: "10.0.0.2", port: 2181)]
-    let t0 = NIODeadline.uptimeNanoseconds(1_000_000_000)
+    let t0 = Now(monotonicNanos: 1_000_000_000, wallMillis: 1_700_000_000_000)
 
     func machine(chroot: String? = nil, timeoutMs: Int32 = 30_000) -> Machine {
         Machine(settings: SessionSettings(hosts: hosts, chroot: chroot, requestedTimeoutMs: timeoutMs))
     }
 
     /// Drives a machine through start, open and a granted session.
-    func connected(_ m: inout Machine, session: Int64 = 0x1234, timeoutMs: Int32 = 30_000, at now: NIODeadline? = nil) -> [Machine.Action] {
+    func connected(_ m: inout Machine, session: Int64 = 0x1234, timeoutMs: Int32 = 30_000, at now: Now? = nil) -> [Machine.Action] {
         let now = now ?? t0
         _ = m.start(now: now)
         _ = m.connectionOpened(now: now)

@@ -15,7 +15,7 @@ struct PipelineTests {
         }.first)
         for _ in 0..<5000 { h.send(1, .exists(ExistsRequest(path: "/w", watch: false))) }
         h.actions = []
-        h.core.durable(upTo: zxid, now: h.now, actions: &h.actions)
+        h.core.durable(upTo: Zxid(raw: zxid), now: h.now, actions: &h.actions)
         let replies = h.actions.compactMap { action -> ReplyHeader? in
             if case .send(1, .reply(let header, _)) = action { return header }
             return nil

@@ -42,7 +42,7 @@ struct ProposerTests {
         let created = proposer.propose(create("/a"), cxid: 1, me, origin: .internal, committed: committed, now: start, warnings: &warnings)
         #expect(!proposer.pending.isEmpty)
         _ = committed.apply(created.header, created.body)
-        proposer.applied(upTo: created.header.zxid)
+        proposer.applied(upTo: Zxid(raw: created.header.zxid))
         #expect(proposer.pending.isEmpty)
         let deleted = proposer.propose(.delete(DeleteRequest(path: "/a", version: -1)), cxid: 2, me, origin: .internal,
                                        committed: committed, now: start, warnings: &warnings)
@@ -65,7 +65,7 @@ struct ProposerTests {
         let closes = proposer.tick(committed: committed, now: later)
         let close = try #require(closes.first)
         #expect(closes.count == 1)
-        #expect(close.header.type == .closeSession && close.header.clientId == session.id)
+        #expect(close.header.type == .closeSession && close.header.clientId == session.id.raw)
         #expect(close.body == .closeSession(CloseSessionTxn(paths2Delete: ["/e"])))
         #expect(proposer.sessions[session.id]?.closing == true)
         // Nothing expires it twice.

@@ -25,7 +25,7 @@ struct CoreHarness {
     mutating func connect(_ id: ConnectionID, timeout: Int32 = 10000, session: Int64 = 0, password: [UInt8] = .init(repeating: 0, count: 16),
                           lastZxid: Int64 = 0) -> ConnectResponse? {
         actions = []
-        core.connectionOpened(id, address: ClientAddress(bytes: [127, 0, 0, 1], host: "127.0.0.1", port: 5000 + Int(id)), now: now, actions: &actions)
+        core.connectionOpened(id, address: ClientAddress(bytes: [127, 0, 0, 1], host: "127.0.0.1", port: 5000 + Int(id.raw)), now: now, actions: &actions)
         let request = ConnectRequest(lastZxidSeen: lastZxid, timeOut: timeout, sessionId: session, passwd: JuteBytes(password))
         core.connect(id, request, now: now, actions: &actions)
         settle()
@@ -60,7 +60,7 @@ struct CoreHarness {
             }
             guard let last = logged.max() else { return }
             start = actions.count
-            core.durable(upTo: last, now: now, actions: &actions)
+            core.durable(upTo: Zxid(raw: last), now: now, actions: &actions)
         }
     }
 
@@ -228,7 +228,7 @@ struct ServerCoreTests {
         h.tick()
         #expect(h.closed(1))
         #expect(h.events(for: 2).map(\.type) == [.nodeDeleted])
-        #expect(h.core.sessions[session.sessionId] == nil)
+        #expect(h.core.sessions[SessionID(raw: session.sessionId)] == nil)
         // Resuming the expired session gets the expired reply and a close.
         let expiredResult = h.connect(3, session: session.sessionId, password: session.passwd.bytesOrEmpty)
         let expired = try #require(expiredResult)
@@ -317,7 +317,7 @@ struct ServerCoreTests {
         // ...another session's read does not, and does not see the write yet.
         #expect(h.send(2, .exists(ExistsRequest(path: "/slow", watch: false)))?.header.err == .noNode)
         h.actions = []
-        h.core.durable(upTo: try #require(logged.first), now: h.now, actions: &h.actions)
+        h.core.durable(upTo: Zxid(raw: try #require(logged.first)), now: h.now, actions: &h.actions)
         let replies = h.actions.compactMap { action -> (Int32, ZKError)? in
             if case .send(1, .reply(let header, _)) = action { return (header.xid, header.err) }
             return nil
@@ -333,7 +333,7 @@ struct ServerCoreTests {
         h.holdLog = true
         h.send(1, create("/lost"))
         h.actions = []
-        h.core.logFailed(after: h.core.tree.lastProcessedZxid, reason: "disk full", now: h.now, actions: &h.actions)
+        h.core.logFailed(after: h.core.committed.lastProcessedZxid, reason: "disk full", now: h.now, actions: &h.actions)
         #expect(h.actions.contains { if case .send(1, .reply(let header, nil)) = $0 { return header.err == .systemError }; return false })
         h.holdLog = false
         #expect(h.send(1, create("/refused"))?.header.err == .systemError)
@@ -347,12 +347,12 @@ struct ServerCoreTests {
         var h = CoreHarness()
         h.connect(1)
         h.send(1, create("/kept"))
-        let durable = h.core.tree.lastProcessedZxid
+        let durable = h.core.committed.lastProcessedZxid
         h.holdLog = true
         h.send(1, create("/lost"))
         h.send(1, create("/lost2"))
         let handedOut = h.core.lastZxid
-        #expect(handedOut == durable + 2)
+        #expect(handedOut == durable.next.next)
         h.actions = []
         h.core.logFailed(after: durable, reason: "disk full", now: h.now, actions: &h.actions)
         h.core.logRecovered()
@@ -363,8 +363,8 @@ struct ServerCoreTests {
             if case .log(let header, _) = action { return header.zxid }
             return nil
         }
-        #expect(logged == [handedOut + 1])
-        #expect(h.core.tree.lastProcessedZxid == handedOut + 1)
+        #expect(logged == [handedOut.next.raw])
+        #expect(h.core.committed.lastProcessedZxid == handedOut.next)
     }
 
     @Test func quotasAreEnforcedOnlyWhenAskedAsInApache() throws {
@@ -391,7 +391,7 @@ struct ServerCoreTests {
 
     @Test func leakNamesDuplicateRegistrationsAndConsShowsOwnership() throws {
         var h = CoreHarness()
-        for id: ConnectionID in 1...3 {
+        for id in (1...3).map(ConnectionID.init(raw:)) {
             h.connect(id)
             if id == 1 { h.send(1, create("/services")); h.send(1, create("/services/x")) }
             h.send(id, create("/services/x/member-", "host-a:8080", mode: .ephemeralSequential))
@@ -416,7 +416,7 @@ struct ServerCoreTests {
         h.connect(2)
         h.send(1, create("/owned", mode: .ephemeral))
         h.actions = []
-        #expect(h.core.expireSession(first.sessionId, now: h.now, actions: &h.actions) == "session \(hex(first.sessionId)) expired\n")
+        #expect(h.core.expireSession(SessionID(raw: first.sessionId), now: h.now, actions: &h.actions) == "session \(hex(first.sessionId)) expired\n")
         h.settle()
         #expect(h.closed(1))
         h.core.connectionClosed(1, now: h.now)  // the shell closes it

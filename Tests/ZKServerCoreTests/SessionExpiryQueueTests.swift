@@ -1,4 +1,5 @@
 import Testing
+import ZKProtocol
 @testable import ZKServerCore
 
 private let ms: UInt64 = 1_000_000
@@ -57,7 +58,7 @@ struct SessionExpiryQueueTests {
             var queue = SessionExpiryQueue(bucketMillis: 10)
             // Deadlines spread over 30 s to 60 s: nothing is due for 30 s.
             for id in 0..<sessions {
-                queue.update(Int64(id), deadlineNanos: (30_000 + UInt64(id * 997 % 30_000)) * ms)
+                queue.update(SessionID(raw: Int64(id)), deadlineNanos: (30_000 + UInt64(id * 997 % 30_000)) * ms)
             }
             var now: UInt64 = 1_000 * ms
             _ = queue.expire(nowNanos: now)

@@ -22,13 +22,13 @@ import ZKProtocol
         let entry = try #require(Self.snapshots.first { $0.name == name })
         let snapshot = try SnapshotReader.read(CompressedFixtures.path(entry.method, name), extendedTypesEnabled: true)
         #expect(snapshot.fileHeader == FileHeader(magic: StorageFormat.snapshotMagic, version: 2, dbid: -1))
-        #expect(snapshot.zxid == Int64(name.split(separator: ".")[1], radix: 16))
+        #expect(snapshot.zxid.raw == Int64(name.split(separator: ".")[1], radix: 16))
         // SnapshotFormatter "ZNode Details (count=N)" counts Apache's "" alias of the root too.
         #expect(snapshot.tree.nodeCount == entry.count - 1)
         // SnapshotFormatter "Session Details": "0x..., 15000, <ephemerals>".
-        #expect(snapshot.sessions == [entry.session: 15000])
+        #expect(snapshot.sessions == [SessionID(raw: entry.session): 15000])
         // SnapshotFormatter "Last zxid" is the digest trailer's zxid.
-        #expect(snapshot.digest?.zxid == entry.digestZxid)
+        #expect(snapshot.digest?.zxid.raw == entry.digestZxid)
         #expect(snapshot.lastProcessedZxid == nil)
     }
 

@@ -28,7 +28,7 @@ import ZKStorage
     @Test func snapshotDigestTrailersMatchReplay() throws {
         // Each fuzzy snapshot records the digest at some zxid: replaying the
         // log to that zxid must give the same value.
-        var digests: [Int64: Int64] = [:]
+        var digests: [Zxid: Int64] = [:]
         var tree = try SnapshotReader.read(Fixtures.path("snapshot.0"), extendedTypesEnabled: true).tree
         var tracker = DigestTracker(tree: tree)
         for name in Fixtures.logNames {

@@ -19,9 +19,9 @@ struct SeededGenerator: RandomNumberGenerator {
 extension Samples {
     /// A plausible next transaction for `tree`: sessions come and go, nodes
     /// of every kind are created, changed and deleted, some requests fail.
-    static func randomTxn(zxid: Int64, tree: DataTree, sessions: [Int64: Int32],
+    static func randomTxn(zxid: Int64, tree: DataTree, sessions: [SessionID: Int32],
                           using generator: inout SeededGenerator) -> (TxnHeader, TxnBody) {
-        let liveSessions = sessions.keys.sorted()
+        let liveSessions = sessions.keys.sorted().map(\.raw)
         let session = liveSessions.randomElement(using: &generator) ?? 0
         func header(_ type: OpCode, _ client: Int64 = session) -> TxnHeader {
             .make(zxid: zxid, type: type, session: client, cxid: Int32(zxid), time: 1_700_000_000_000 + zxid * 10)

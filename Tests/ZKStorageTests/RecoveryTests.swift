@@ -304,15 +304,15 @@ import ZKStorage
             let directory = DataDirectory(dataDir: FilePath(root))
             var state = try directory.recover(extendedTypesEnabled: true)
             var tree = state.tree
-            var sessions: [Int64: Int32] = [:]
+            var sessions: [SessionID: Int32] = [:]
             var tracker = DigestTracker(tree: tree)
             var writer = directory.makeLogWriter(options: .init(preAllocSize: 16384))
             var generator = SeededGenerator(seed: 42)
             for zxid in Int64(1)...Int64(400) {
                 let (header, body) = Samples.randomTxn(zxid: zxid, tree: tree, sessions: sessions, using: &generator)
                 switch body {
-                case .createSession(let txn): sessions[header.clientId] = txn.timeOut
-                case .closeSession: sessions[header.clientId] = nil
+                case .createSession(let txn): sessions[SessionID(raw: header.clientId)] = txn.timeOut
+                case .closeSession: sessions[SessionID(raw: header.clientId)] = nil
                 default: break
                 }
                 var triggers: [WatchTrigger] = []
@@ -340,16 +340,16 @@ import ZKStorage
 
     /// The tree (as dumped) after each zxid from 0xbb to 0xc0, replayed
     /// from snapshot.bb by the fixture logs.
-    static func treesAfterEachZxid() throws -> [Int64: [String]] {
+    static func treesAfterEachZxid() throws -> [Zxid: [String]] {
         let snapshot = try SnapshotReader.read(Fixtures.path("snapshot.bb"), extendedTypesEnabled: true)
         var tree = snapshot.tree
         var sessions = snapshot.sessions
-        var result: [Int64: [String]] = [0xbb: dump(tree, sessions: sessions)]
+        var result: [Zxid: [String]] = [0xbb: dump(tree, sessions: sessions)]
         for name in ["log.ae", "log.bd"] {
             for record in try TxnLogContents(path: Fixtures.path(name)).records where record.zxid > 0xbb {
                 switch record.entry.body {
-                case .createSession(let txn): sessions[record.header.clientId] = txn.timeOut
-                case .closeSession: sessions[record.header.clientId] = nil
+                case .createSession(let txn): sessions[SessionID(raw: record.header.clientId)] = txn.timeOut
+                case .closeSession: sessions[SessionID(raw: record.header.clientId)] = nil
                 default: break
                 }
                 var triggers: [WatchTrigger] = []

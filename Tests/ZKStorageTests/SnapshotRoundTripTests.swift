@@ -41,7 +41,7 @@ import ZKStorage
             for last in [false, true] {
                 let options = SnapshotOptions(digestEnabled: digest, serializeLastProcessedZxid: last)
                 let bytes = SnapshotWriter.encode(tree: tree, sessions: sessions, options: options)
-                let snapshot = try SnapshotReader.decode(bytes, zxid: tree.lastProcessedZxid, extendedTypesEnabled: true)
+                let snapshot = try SnapshotReader.decode(bytes, zxid: Zxid(raw: tree.lastProcessedZxid), extendedTypesEnabled: true)
                 #expect((snapshot.digest != nil) == digest)
                 #expect((snapshot.lastProcessedZxid != nil) == last)
                 #expect(sameTree(snapshot.tree, tree))
@@ -118,7 +118,7 @@ enum Samples {
 
     /// A tree with every kind of node: null and empty data, binary data,
     /// several ACLs, ephemerals, a container, a TTL node, a quota, depth.
-    static func variedTree() -> (DataTree, [Int64: Int32]) {
+    static func variedTree() -> (DataTree, [SessionID: Int32]) {
         var tree = DataTree(extendedTypesEnabled: true)
         var zxid: Int64 = 0
         func apply(_ body: TxnBody, type: OpCode = .create, session: Int64 = session) {
@@ -155,6 +155,6 @@ enum Samples {
         apply(create("/zookeeper/quota/data/zookeeper_stats", data: "count=0,bytes=0"))
         apply(.setData(SetDataTxn(path: "/data", data: "changed", version: 1)), type: .setData)
         apply(.setACL(SetACLTxn(path: "/acl", acl: digestACL, version: 1)), type: .setACL)
-        return (tree, [session: 30000, session + 1: 4000])
+        return (tree, [SessionID(raw: session): 30000, SessionID(raw: session + 1): 4000])
     }
 }

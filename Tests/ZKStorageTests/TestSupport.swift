@@ -62,11 +62,12 @@ func listDirectory(_ path: String) throws -> [String] {
 }
 
 func hexString(_ value: Int64) -> String { String(UInt64(bitPattern: value), radix: 16) }
+func hexString(_ value: Zxid) -> String { hexString(value.raw) }
 
 /// One line per node in the format of the Apache oracle dump
 /// (`ApacheOracle`), sorted by path, preceded by the session lines.
-func dump(_ tree: DataTree, sessions: [Int64: Int32]) -> [String] {
-    var lines = sessions.sorted { $0.key < $1.key }.map { "session \(hexString($0.key)) \($0.value)" }
+func dump(_ tree: DataTree, sessions: [SessionID: Int32]) -> [String] {
+    var lines = sessions.sorted { $0.key < $1.key }.map { "session \(hexString($0.key.raw)) \($0.value)" }
     for path in tree.nodes.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
         guard let node = tree.nodes[path] else { continue }
         let s = node.stat

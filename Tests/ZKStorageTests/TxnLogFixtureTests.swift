@@ -20,11 +20,11 @@ import ZKStorage
         let log = try TxnLogContents(path: Fixtures.path(name))
         #expect(log.fileHeader == FileHeader(magic: StorageFormat.logMagic, version: 2, dbid: 0))
         #expect(log.records.count == count)
-        #expect(log.records.first?.zxid == first)
-        #expect(log.records.last?.zxid == last)
+        #expect(log.records.first?.zxid.raw == first)
+        #expect(log.records.last?.zxid.raw == last)
         // Zxids follow on, one record after the other, and the data ends
         // cleanly in preallocated zeros.
-        #expect(log.records.map(\.zxid) == Array(first...last))
+        #expect(log.records.map(\.zxid.raw) == Array(first...last))
         for (a, b) in zip(log.records, log.records.dropFirst()) { #expect(a.endOffset == b.offset) }
         #expect(log.end == .clean(offset: log.records.last?.endOffset ?? 16))
         // Apache 3.8 with digests enabled writes a TxnDigest in every entry

@@ -150,7 +150,7 @@ extension TxnLogWriterTests {
             try writer.close()
             let log = try TxnLogContents(path: FilePath(directory + "/log.1"))
             #expect(log.records.count == Int(count))
-            #expect(log.records.last?.zxid == count)
+            #expect(log.records.last?.zxid.raw == count)
         }
     }
 }
