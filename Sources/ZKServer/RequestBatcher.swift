@@ -8,6 +8,8 @@ import ZKServerCore
 /// of the state loop's `RequestThrottle`.
 enum ReadGate: Sendable, Equatable {
     case throttled(Bool)
+    /// The state loop took requests, so fewer than its limit are in transit.
+    case inTransitDrained
 }
 
 /// Backpressure figures across connections, for `mntr`.
@@ -57,7 +59,14 @@ final class RequestBatcher: ChannelDuplexHandler {
     private let backlog = NIOLockedValueBox(0)
     @exclusivity(unchecked) private var queuedReplyBytes = 0
 
-    private var paused: Bool { throttled || unwritable }
+    /// Requests handed to the state loop that it has not taken yet. While
+    /// they are at `stateLoop.requestsInTransitLimit`, the connection is
+    /// not read: a state loop stalled on big replies must not let one
+    /// connection queue requests without bound.
+    private let inTransit = NIOLockedValueBox(0)
+    @exclusivity(unchecked) private var inTransitFull = false
+
+    private var paused: Bool { throttled || unwritable || inTransitFull }
 
     init(id: ConnectionID, stateLoop: StateLoop, maxFrameBytes: Int, sessionlessTimeoutMillis: Int64,
          maxQueuedReplyBytes: Int, figures: NIOLockedValueBox<BackpressureFigures>, logger: Logger) {
@@ -118,19 +127,25 @@ final class RequestBatcher: ChannelDuplexHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        handOff()
+        handOff(context: context)
         context.fireChannelReadComplete()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let gate = event as? ReadGate, case .throttled(let on) = gate {
-            setPaused(context: context) { $0.throttled = on }
+        if let gate = event as? ReadGate {
+            switch gate {
+            case .throttled(let on):
+                setPaused(context: context) { $0.throttled = on }
+            case .inTransitDrained:
+                let full = inTransit.withLockedValue { $0 } >= stateLoop.requestsInTransitLimit
+                setPaused(context: context) { $0.inTransitFull = full }
+            }
             return
         }
         // The client shut its sending side: the connection is over.
         if let event = event as? ChannelEvent, event == .inputClosed {
             finishDecoding(context: context)
-            handOff()
+            handOff(context: context)
             context.close(promise: nil)
         }
         context.fireUserInboundEventTriggered(event)
@@ -151,7 +166,7 @@ final class RequestBatcher: ChannelDuplexHandler {
         guard !failing else { return }
         failing = true
         logger.warning("closing connection \(id) from \(ClientAddress(context.channel.remoteAddress).display): \(error)")
-        handOff()
+        handOff(context: context)
         context.close(promise: nil)
     }
 
@@ -201,10 +216,22 @@ final class RequestBatcher: ChannelDuplexHandler {
         context.write(data, promise: written)
     }
 
-    private func handOff() {
+    private func handOff(context: ChannelHandlerContext) {
         guard !batch.isEmpty else { return }
-        stateLoop.handle(id, batch)
+        let requests = batch.reduce(0) { count, event in
+            if case .request = event { return count + 1 }
+            return count
+        }
+        let inTransitNow = inTransit.withLockedValue { count in
+            count += requests
+            return count
+        }
+        stateLoop.handle(id, batch, requests: requests, inTransit: inTransit)
         batch.removeAll(keepingCapacity: true)
+        let limit = stateLoop.requestsInTransitLimit
+        if limit > 0, inTransitNow >= limit, !inTransitFull {
+            setPaused(context: context) { $0.inTransitFull = true }
+        }
     }
 
     private func setPaused(context: ChannelHandlerContext, _ change: (RequestBatcher) -> Void) {

@@ -39,6 +39,10 @@ final class StateLoop: @unchecked Sendable {
     /// `queuedReplyBytesPerConnection`, at least 64 KiB (8 MiB when that
     /// limit is off).
     let replyBudget: Int
+    /// Requests a connection may have handed to this loop and not yet had
+    /// taken (`outstandingRequestsPerConnection`; 0: no limit). Immutable:
+    /// batchers read it from their event loops.
+    let requestsInTransitLimit: Int
     /// `queuedReplyBytesPerConnection` (0: no limit).
     private let maxQueuedReplyBytes: Int
     private let memoryTrim = MemoryTrim()
@@ -54,6 +58,7 @@ final class StateLoop: @unchecked Sendable {
         self.clock = clock
         self.logger = logger
         throttle = RequestThrottle(core.config.limits)
+        requestsInTransitLimit = core.config.limits.outstandingRequestsPerConnection
         let limit = core.config.limits.queuedReplyBytesPerConnection
         replyBudget = limit > 0 ? max(64 * 1024, limit / 4) : 8 * 1024 * 1024
         maxQueuedReplyBytes = limit
@@ -104,12 +109,21 @@ final class StateLoop: @unchecked Sendable {
     /// So a client that does not read its socket stops the server from
     /// producing more replies for it; it stops being read once its held
     /// and unanswered requests reach its outstanding limit.
-    func handle(_ id: ConnectionID, _ events: [InboundEvent]) {
+    ///
+    /// `requests` of the events are requests; `inTransit` counts the
+    /// connection's requests handed here and not yet taken, and its batcher
+    /// stops reading while it is at `requestsInTransitLimit` (the throttle
+    /// cannot stop a connection while this loop is too busy to hear of its
+    /// requests): taking them below the limit tells the batcher to resume.
+    func handle(_ id: ConnectionID, _ events: [InboundEvent], requests: Int, inTransit: NIOLockedValueBox<Int>) {
         eventLoop.execute { [self] in
-            guard let outlet = outlets[id] else { return }
-            let requests = events.reduce(0) { count, event in
-                if case .request = event { return count + 1 }
+            let before = inTransit.withLockedValue { count in
+                defer { count -= requests }
                 return count
+            }
+            guard let outlet = outlets[id] else { return }
+            if requestsInTransitLimit > 0, before >= requestsInTransitLimit, before - requests < requestsInTransitLimit {
+                outlet.channel.pipeline.fireUserInboundEventTriggered(ReadGate.inTransitDrained)
             }
             applyThrottle(throttle.received(id, count: requests))
             outlet.hold(events)

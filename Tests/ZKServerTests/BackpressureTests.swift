@@ -319,4 +319,37 @@ final class SlowDisk: TransactionLogSink, @unchecked Sendable {
     func append(_ entries: [(TxnHeader, TxnBody)], generation: Int) {
         zxids += entries.map(\.0.zxid)
     }
+
+    /// A state loop too busy to take a connection's requests cannot pause
+    /// it through the throttle: the batcher stops reading by itself once
+    /// the requests it handed over and the loop has not taken reach the
+    /// per-connection limit, and resumes when the loop takes them.
+    @Test func aConnectionIsNotReadWhileAStalledStateLoopHoldsItsLimitOfRequests() throws {
+        var limits = Limits()
+        limits.outstandingRequestsPerConnection = 8
+        let fixture = try PipelineFixture(limits: limits)
+        try fixture.send(Frames.connect())
+        var burst = ByteBuffer()
+        for xid in Int32(1)...8 {
+            burst = burst + Frames.request(xid: xid, .exists(ExistsRequest(path: "/", watch: false)))
+        }
+        // The burst is handed over, but the loop does not run: stalled.
+        try fixture.channel.writeInbound(burst)
+        let reads = fixture.reads.count
+        fixture.channel.read()
+        #expect(fixture.reads.count == reads)
+        #expect(fixture.stateLoop.throttle.outstanding[1] == 0)  // not taken yet
+
+        // The loop takes and answers them: reading resumes.
+        fixture.channel.embeddedEventLoop.run()
+        #expect(try fixture.replyHeaders().map(\.xid) == Array(Int32(1)...8))
+        #expect(fixture.reads.count == reads + 1)
+
+        // Under the limit nothing is held back.
+        try fixture.channel.writeInbound(Frames.request(xid: 9, .exists(ExistsRequest(path: "/", watch: false))))
+        fixture.channel.read()
+        #expect(fixture.reads.count == reads + 2)
+        fixture.channel.embeddedEventLoop.run()
+        #expect(try fixture.replyHeaders(skippingConnectResponse: false).map(\.xid) == [9])
+    }
 }
