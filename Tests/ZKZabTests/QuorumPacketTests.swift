@@ -158,3 +158,42 @@ struct QuorumPacketTests {
         }
     }
 }
+
+@Suite("Quorum SASL auth packet")
+struct QuorumAuthTests {
+    @Test func matchesApachesCreatePacket() throws {
+        #expect(toHex(QuorumAuth.packet(.success, token: [1, 2, 3]).encodedBytes) == ApacheVectors.hex("auth.success"))
+        #expect(toHex(QuorumAuth.packet(.inProgress, token: nil).encodedBytes) == ApacheVectors.hex("auth.inprogress.null"))
+        var buffer = ByteBuffer(bytes: ApacheVectors.bytes("auth.success") + ApacheVectors.bytes("auth.inprogress.null"))
+        #expect(QuorumAuth.nextPacketIsAuth(buffer) == true)
+        let first = try #require(try QuorumAuth.nextPacket(from: &buffer))
+        #expect(first.status == .success && first.token == [1, 2, 3])
+        let second = try #require(try QuorumAuth.nextPacket(from: &buffer))
+        #expect(second.status == .inProgress && second.token == nil)
+        #expect(buffer.readableBytes == 0)
+    }
+
+    @Test func aFollowerInfoIsNotAnAuthPacket() {
+        #expect(QuorumAuth.nextPacketIsAuth(ByteBuffer(bytes: ApacheVectors.bytes("quorum.followerinfo"))) == false)
+        #expect(QuorumAuth.nextPacketIsAuth(ByteBuffer(bytes: [0x5f, 0x24])) == nil)
+    }
+
+    @Test func badMagicStatusOrTokenLengthIsRefused() throws {
+        var wrongMagic = ByteBuffer(bytes: ApacheVectors.bytes("quorum.followerinfo"))
+        #expect(throws: ZabWireError.self) { try QuorumAuth.nextPacket(from: &wrongMagic) }
+        var badStatus = ByteBuffer(bytes: ApacheVectors.bytes("auth.success"))
+        badStatus.setInteger(Int32(7), at: 8)
+        #expect(throws: ZabWireError.invalidValue(message: "QuorumAuthPacket", field: "status", value: 7)) {
+            try QuorumAuth.nextPacket(from: &badStatus)
+        }
+        var huge = ByteBuffer(bytes: ApacheVectors.bytes("auth.success"))
+        huge.setInteger(Int32.max, at: 12)
+        #expect(throws: ZabWireError.lengthExceedsLimit(message: "QuorumAuthPacket", field: "token", length: Int64(Int32.max), limit: 0x1f_fffe)) {
+            try QuorumAuth.nextPacket(from: &huge)
+        }
+        var partial = ByteBuffer(bytes: Array(ApacheVectors.bytes("auth.success").dropLast()))
+        let waiting = try QuorumAuth.nextPacket(from: &partial)
+        #expect(waiting == nil)
+        #expect(partial.readableBytes == 18)
+    }
+}

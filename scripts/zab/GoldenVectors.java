@@ -154,6 +154,12 @@ public class GoldenVectors {
         packet("quorum.commitandactivate", new QuorumPacket(Leader.COMMITANDACTIVATE, 0x100000009L, act, null));
         packet("quorum.informandactivate", Leader.buildInformAndActivePacket(0x100000003L, 3, p3));
 
+        // Quorum SASL's auth packet (what a peer with quorum.auth.enableSasl sends first).
+        System.out.println("auth.success " + hex(record(org.apache.zookeeper.server.quorum.auth.QuorumAuth.createPacket(
+            org.apache.zookeeper.server.quorum.auth.QuorumAuth.Status.SUCCESS, new byte[] {1, 2, 3}))));
+        System.out.println("auth.inprogress.null " + hex(record(org.apache.zookeeper.server.quorum.auth.QuorumAuth.createPacket(
+            org.apache.zookeeper.server.quorum.auth.QuorumAuth.Status.IN_PROGRESS, null))));
+
         // java.util.Random and session passwords.
         for (long sessionId : new long[] {0x0100000000000000L, 0x01000a1b2c3d0000L, 0x0300017f3a2b0001L, 0L, -1L, Long.MIN_VALUE + 1}) {
             byte[] pw = new byte[16];
