@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "ZKAuth", targets: ["ZKAuth"]),
         .library(name: "ZKServerCore", targets: ["ZKServerCore"]),
         .library(name: "ZKStorage", targets: ["ZKStorage"]),
+        .library(name: "ZKZab", targets: ["ZKZab"]),
         .library(name: "ZKClient", targets: ["ZKClient"]),
         .library(name: "ZKCLI", targets: ["ZKCLI"]),
         .library(name: "ZKBench", targets: ["ZKBench"]),
@@ -51,6 +52,10 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ]
+        ),
+        .target(
+            name: "ZKZab",
+            dependencies: ["ZKProtocol", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .target(
             name: "ZKStorage",
@@ -122,6 +127,7 @@ let package = Package(
         .testTarget(name: "ZKAuthTests", dependencies: ["ZKAuth"]),
         .testTarget(name: "ZKServerCoreTests", dependencies: ["ZKServerCore"]),
         .testTarget(name: "ZKStorageTests", dependencies: ["ZKStorage"]),
+        .testTarget(name: "ZKZabTests", dependencies: ["ZKZab", "ZKProtocol", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(
             name: "ZKServerTests",
             dependencies: [
