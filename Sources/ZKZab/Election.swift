@@ -56,7 +56,9 @@ public struct Election: Sendable {
             self.peerType = peerType
             self.quorum = quorum
             self.finalizeWait = finalizeWait
-            self.minNotificationInterval = minNotificationInterval ?? finalizeWait
+            // Apache takes 0 and then spins; a floor of 1 ms keeps the shell's
+            // timer from firing in a loop.
+            self.minNotificationInterval = max(minNotificationInterval ?? finalizeWait, .milliseconds(1))
             self.maxNotificationInterval = maxNotificationInterval
         }
     }

@@ -4,7 +4,7 @@ import ZKServerCore
 import ZKZab
 
 // The real quorum rules drive the election in every test.
-extension QuorumVerifier: @retroactive ElectionQuorum {}
+extension QuorumVerifier: ElectionQuorum {}
 
 /// A seeded generator (SplitMix64): one seed, one run.
 struct SeededRandom: RandomNumberGenerator {
@@ -52,6 +52,7 @@ struct ElectionNetwork {
 
     struct Sent {
         var from: ServerID
+        var to: ServerID
         var notification: Notification
         var atNanos: UInt64
     }
@@ -89,7 +90,8 @@ struct ElectionNetwork {
         for (id, server) in quorum.members {
             let configuration = Election.Configuration(
                 myID: ServerID(raw: id), peerType: server.type == .observer ? .observer : .participant,
-                quorum: wrap(quorum), finalizeWait: finalizeWait
+                quorum: wrap(quorum), finalizeWait: finalizeWait,
+                minNotificationInterval: max(finalizeWait, .milliseconds(50))
             )
             nodes[ServerID(raw: id)] = Election(configuration: configuration)
         }
@@ -115,7 +117,8 @@ struct ElectionNetwork {
     mutating func start(_ id: ServerID, zxid: Int64, epoch: Int64) {
         let history = Election.History(lastLoggedZxid: zxid, currentEpoch: epoch)
         histories[id] = history
-        nodes[id]?.tick(now: now)
+        let instant = now
+        nodes[id]?.tick(now: instant)
         nodes[id]?.start(lookingWith: history)
         drain(id)
     }
@@ -131,7 +134,7 @@ struct ElectionNetwork {
     mutating func drain(_ id: ServerID) {
         guard let ready = nodes[id]?.ready(), !ready.isEmpty else { return }
         for message in ready.messages {
-            sent.append(Sent(from: id, notification: message.notification, atNanos: nowNanos))
+            sent.append(Sent(from: id, to: message.to, notification: message.notification, atNanos: nowNanos))
             guard nodes[message.to] != nil else { continue }
             let delay: UInt64
             switch links {
@@ -171,15 +174,16 @@ struct ElectionNetwork {
             // Deliver everything due, oldest first.
             let due = inFlight.filter { $0.at <= nowNanos }.sorted { ($0.at, $0.seq) < ($1.at, $1.seq) }
             inFlight.removeAll { $0.at <= nowNanos }
+            let instant = now
             for message in due where nodes[message.to] != nil {
-                nodes[message.to]?.tick(now: now)
+                nodes[message.to]?.tick(now: instant)
                 drain(message.to)
                 nodes[message.to]?.step(from: message.from, message.notification)
                 drain(message.to)
             }
             for id in nodes.keys.sorted() {
                 if let deadline = nodes[id]?.nextDeadline?.monotonicNanos, deadline <= nowNanos {
-                    nodes[id]?.tick(now: now)
+                    nodes[id]?.tick(now: instant)
                     drain(id)
                 }
             }
@@ -208,7 +212,8 @@ struct ElectionNetwork {
             return
         }
         restarts += 1
-        nodes[id]?.tick(now: now)
+        let instant = now
+        nodes[id]?.tick(now: instant)
         nodes[id]?.start(lookingWith: history)
         drain(id)
     }
