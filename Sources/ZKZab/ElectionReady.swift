@@ -38,7 +38,9 @@ public struct ElectionDecision: Hashable, Sendable {
 public struct ElectionReady: Hashable, Sendable {
     /// Notifications to send, at most one per destination: a newer one
     /// replaces an unsent older one, as Apache keeps only the newest message
-    /// queued for each peer (QuorumCnxManager's SEND_CAPACITY of 1).
+    /// queued for each peer (QuorumCnxManager's SEND_CAPACITY of 1). So the
+    /// list never holds more than one message per server the shell has a
+    /// connection to, and the shell's connection limit bounds it.
     public var messages: [ElectionMessage]
     /// Set once, when the election ends.
     public var decision: ElectionDecision?
