@@ -142,6 +142,22 @@ struct ElectionScenarioTests {
         #expect(network.sent.contains { $0.to == 5 && $0.notification.state == .following })
     }
 
+    @Test func followersOfALostLeaderElectAnotherInTheNextRound() {
+        var network = ElectionNetwork(quorum: majority(1...3))
+        for id in 1...3 { network.start(ServerID(raw: Int64(id)), zxid: zxid(1, 3), epoch: 1) }
+        #expect(network.run(untilNanos: ms(5_000)) { $0.settled })
+        expectAgreement(network, leader: 3)
+        // The leader dies and Zab sends its followers back to LOOKING, with
+        // the history they synced under epoch 2.
+        network.crash(3)
+        network.decisions = []
+        network.start(1, zxid: zxid(2, 0), epoch: 2)
+        network.start(2, zxid: zxid(2, 0), epoch: 2)
+        #expect(network.run(untilNanos: network.nowNanos + ms(5_000)) { $0.settled })
+        expectAgreement(network, leader: 2)
+        #expect(network.decisions.allSatisfy { $0.decision.vote.electionEpoch == 2 && $0.decision.vote.peerEpoch == 2 })
+    }
+
     @Test func aHigherRoundFromAPeerResetsTheTally() {
         let quorum = majority(1...5)
         var election = Election(configuration: .init(myID: 1, quorum: quorum))
@@ -162,9 +178,9 @@ struct ElectionScenarioTests {
         election.step(from: 3, looking(leader: 2, zxid: zxid(1, 7), round: 1))
         #expect(election.nextDeadline == at(200), "1, 2 and 3 agree: finalizeWait runs")
 
-        // A new election for a round-1 decision was meant to end... but server 4
-        // is already in round 4 with a worse candidate. While finalizing, a
-        // vote that is not better is dropped unread and the wait restarts.
+        // Server 4 is already in round 4, with a worse candidate. While
+        // finalizing, a vote that is not better is dropped unread, round and
+        // all, and the wait starts again.
         election.tick(now: at(50))
         election.step(from: 4, looking(leader: 4, zxid: zxid(1, 1), round: 4))
         #expect(election.logicalClock == 1)
