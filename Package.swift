@@ -127,7 +127,7 @@ let package = Package(
         .testTarget(name: "ZKAuthTests", dependencies: ["ZKAuth"]),
         .testTarget(name: "ZKServerCoreTests", dependencies: ["ZKServerCore"]),
         .testTarget(name: "ZKStorageTests", dependencies: ["ZKStorage"]),
-        .testTarget(name: "ZKZabTests", dependencies: ["ZKZab", "ZKProtocol", .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(name: "ZKZabTests", dependencies: ["ZKZab", "ZKProtocol", "ZKServerCore", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(
             name: "ZKServerTests",
             dependencies: [
