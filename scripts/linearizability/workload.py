@@ -1,0 +1,555 @@
+"""Jepsen-style workload: kazoo clients run writes, compare-and-sets
+(setData with a version) and reads on a few znodes while a nemesis kills
+servers with SIGKILL and restarts them; the history is then checked by
+lincheck.py.
+
+  workload.py --target swiftzk|apache|apache3 --dir DIR [--duration S]
+              [--clients N] [--keys K] [--nemesis kill|none] [--interval S]
+              [--seed S] [--plant fake-ack]
+
+Targets:
+  swiftzk   one swiftzk server ($SWIFTZK, default .build/debug/swiftzk);
+            the nemesis kills it and restarts it on the same dataDir
+  apache    one Apache ZooKeeper 3.8 server (Debian's), the same way
+  apache3   a 3-server Apache 3.8 ensemble on 127.0.0.1; the nemesis kills
+            the leader, or a follower every third time, and restarts it
+            (kazoo clients spread over all three)
+
+With one server, reads are checked for linearizability with the writes.
+With an ensemble, reads are served by the member a client is connected to
+and are not linearizable in ZooKeeper (by design: sync() is not a barrier
+for other clients); writes and compare-and-sets are, and reads are checked
+for sequential consistency per client (lincheck.check_reads_sequential).
+
+--plant fake-ack puts a proxy between the clients and the one server that
+answers a few compare-and-sets itself with a forged success, without
+forwarding them: an acknowledged write that never happened. The check must
+then fail; scripts/interop/linearizability asserts that it does.
+
+Writes DIR/history.jsonl and prints the checker's verdict; exits 0 when the
+history is linearizable, 1 when it is not, 2 on a setup failure.
+"""
+
+import argparse
+import json
+import logging
+import os
+import random
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lincheck  # noqa: E402
+
+from kazoo.client import KazooClient  # noqa: E402
+from kazoo.exceptions import BadVersionError, ZookeeperError  # noqa: E402
+from kazoo.handlers.threading import KazooTimeoutError  # noqa: E402
+from kazoo.retry import KazooRetry  # noqa: E402
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+APACHE_CP = "/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-simple.jar"
+ROOT = "/lin"
+OP_TIMEOUT_S = 5.0
+
+
+def say(msg):
+    print("[workload %s] %s" % (time.strftime("%H:%M:%S"), msg), flush=True)
+
+
+def free_ports(n, rng):
+    """n distinct ports below the ephemeral range that nothing listens on."""
+    ports = []
+    while len(ports) < n:
+        p = rng.randint(15000, 30000)
+        if p in ports:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", p))
+            except OSError:
+                continue
+        ports.append(p)
+    return ports
+
+
+def four_letter(port, word, timeout=2.0):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+            s.sendall(word.encode())
+            s.shutdown(socket.SHUT_WR)
+            out = b""
+            while True:
+                b = s.recv(4096)
+                if not b:
+                    return out.decode(errors="replace")
+                out += b
+    except OSError:
+        return ""
+
+
+class Member:
+    """One server process on a fixed client port, restartable on its dataDir."""
+
+    def __init__(self, kind, directory, port, cfg_lines, myid=None):
+        self.kind, self.dir, self.port = kind, directory, port
+        self.proc = None
+        os.makedirs(os.path.join(directory, "data"), exist_ok=True)
+        if myid is not None:
+            with open(os.path.join(directory, "data", "myid"), "w") as f:
+                f.write("%d\n" % myid)
+        with open(os.path.join(directory, "zoo.cfg"), "w") as f:
+            f.write("tickTime=500\ndataDir=%s/data\nclientPort=%d\nclientPortAddress=127.0.0.1\n"
+                    "4lw.commands.whitelist=*\nadmin.enableServer=false\nforceSync=yes\n"
+                    % (directory, port))
+            for line in cfg_lines:
+                f.write(line + "\n")
+
+    def command(self, ensemble):
+        cfg = os.path.join(self.dir, "zoo.cfg")
+        if self.kind == "swiftzk":
+            return [os.environ.get("SWIFTZK", os.path.join(REPO, ".build/debug/swiftzk")), "server", cfg]
+        main = ("org.apache.zookeeper.server.quorum.QuorumPeerMain" if ensemble
+                else "org.apache.zookeeper.server.ZooKeeperServerMain")
+        return ["java", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.slf4j.simpleLogger.showDateTime=true",
+                "-cp", APACHE_CP, main, cfg]
+
+    def start(self, ensemble=False):
+        log = open(os.path.join(self.dir, "server.log"), "ab")
+        log.write(("=== %s start\n" % time.strftime("%H:%M:%S")).encode())
+        log.flush()
+        self.proc = subprocess.Popen(self.command(ensemble), stdin=subprocess.DEVNULL, stdout=log,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        log.close()
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def kill9(self):
+        if self.alive():
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        if self.proc is not None:
+            self.proc.wait()
+
+    def serving(self):
+        return "Mode:" in four_letter(self.port, "srvr")
+
+    def mode(self):
+        for line in four_letter(self.port, "srvr").splitlines():
+            if line.startswith("Mode:"):
+                return line.split(":", 1)[1].strip()
+        return None
+
+    def log_tail(self, n=20):
+        try:
+            with open(os.path.join(self.dir, "server.log"), errors="replace") as f:
+                return "".join(f.readlines()[-n:])
+        except OSError:
+            return ""
+
+
+class Cluster:
+    def __init__(self, target, work, rng):
+        self.target = target
+        self.ensemble = target.endswith("3")
+        kind = target.rstrip("3")
+        n = 3 if self.ensemble else 1
+        ports = free_ports(3 * n, rng)
+        client, quorum, election = ports[:n], ports[n:2 * n], ports[2 * n:]
+        lines = ["initLimit=10", "syncLimit=5"] if self.ensemble else []
+        if self.ensemble:
+            lines += ["server.%d=127.0.0.1:%d:%d" % (i + 1, quorum[i], election[i]) for i in range(n)]
+        self.members = [Member(kind, os.path.join(work, "server%d" % (i + 1)), client[i], lines,
+                               myid=(i + 1) if self.ensemble else None) for i in range(n)]
+        self.kills = 0
+
+    def start(self, timeout=90):
+        for m in self.members:
+            m.start(self.ensemble)
+        return self.wait_serving(self.members, timeout)
+
+    def wait_serving(self, members, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for m in members:
+                if not m.alive():
+                    raise RuntimeError("server on port %d exited:\n%s" % (m.port, m.log_tail()))
+            if all(m.serving() for m in members):
+                return True
+            time.sleep(0.2)
+        raise RuntimeError("servers not serving within %ds:\n%s" % (timeout, "\n".join(m.log_tail() for m in members)))
+
+    def victim(self, rng):
+        if not self.ensemble:
+            return self.members[0]
+        self.kills += 1
+        leaders = [m for m in self.members if m.mode() == "leader"]
+        if leaders and self.kills % 3:
+            return leaders[0]
+        return rng.choice(self.members)
+
+    def stop(self):
+        for m in self.members:
+            m.kill9()
+
+    @property
+    def hosts(self):
+        return ",".join("127.0.0.1:%d" % m.port for m in self.members)
+
+
+class FakeAckProxy:
+    """A TCP proxy in front of one server that forges a successful reply to
+    some compare-and-set setData requests instead of forwarding them (the
+    planted bug). It only forges when the connection has no other request
+    outstanding, so the client sees replies in order."""
+
+    def __init__(self, upstream_port, rng, probability):
+        self.upstream = upstream_port
+        self.rng = rng
+        self.p = probability
+        self.forged = 0
+        self.lock = threading.Lock()
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            try:
+                u = socket.create_connection(("127.0.0.1", self.upstream), timeout=2)
+                u.settimeout(None)
+            except OSError:
+                c.close()
+                continue
+            state = {"outstanding": set(), "zxid": 0, "lock": threading.Lock(), "handshake": [True, True]}
+            threading.Thread(target=self.pump_up, args=(c, u, state), daemon=True).start()
+            threading.Thread(target=self.pump_down, args=(u, c, state), daemon=True).start()
+
+    @staticmethod
+    def read_frame(s):
+        head = b""
+        while len(head) < 4:
+            b = s.recv(4 - len(head))
+            if not b:
+                return None
+            head += b
+        (n,) = struct.unpack(">i", head)
+        body = b""
+        while len(body) < n:
+            b = s.recv(min(65536, n - len(body)))
+            if not b:
+                return None
+            body += b
+        return body
+
+    def pump_up(self, c, u, st):
+        try:
+            while True:
+                frame = self.read_frame(c)
+                if frame is None:
+                    break
+                if st["handshake"][0]:
+                    st["handshake"][0] = False
+                    u.sendall(struct.pack(">i", len(frame)) + frame)
+                    continue
+                xid, op = struct.unpack(">ii", frame[:8])
+                with st["lock"]:
+                    forge = (op == 5 and not st["outstanding"] and self.rng.random() < self.p)
+                    if forge:
+                        (plen,) = struct.unpack(">i", frame[8:12])
+                        off = 12 + max(plen, 0)
+                        (dlen,) = struct.unpack(">i", frame[off:off + 4])
+                        off += 4 + max(dlen, 0)
+                        (version,) = struct.unpack(">i", frame[off:off + 4])
+                        forge = version >= 0
+                    if forge:
+                        stat = struct.pack(">qqqqiiiqiiq", 0, st["zxid"], 0, 0, version + 1, 0, 0, 0, max(dlen, 0), 0, 0)
+                        reply = struct.pack(">iqi", xid, st["zxid"], 0) + stat
+                        c.sendall(struct.pack(">i", len(reply)) + reply)
+                        with self.lock:
+                            self.forged += 1
+                        continue
+                    if xid != -2:
+                        st["outstanding"].add(xid)
+                u.sendall(struct.pack(">i", len(frame)) + frame)
+        except OSError:
+            pass
+        for s in (c, u):
+            try:
+                s.close()
+            except OSError:
+                pass
+
+    def pump_down(self, u, c, st):
+        try:
+            while True:
+                frame = self.read_frame(u)
+                if frame is None:
+                    break
+                if st["handshake"][1]:
+                    st["handshake"][1] = False
+                else:
+                    xid, zxid = struct.unpack(">iq", frame[:12])
+                    with st["lock"]:
+                        st["outstanding"].discard(xid)
+                        if zxid > st["zxid"]:
+                            st["zxid"] = zxid
+                with st["lock"]:
+                    c.sendall(struct.pack(">i", len(frame)) + frame)
+        except OSError:
+            pass
+        for s in (c, u):
+            try:
+                s.close()
+            except OSError:
+                pass
+
+
+class Recorder:
+    def __init__(self):
+        self.ops = []
+        self.lock = threading.Lock()
+
+    def add(self, op):
+        with self.lock:
+            self.ops.append(op)
+
+
+def new_client(hosts, rng):
+    retry = KazooRetry(max_tries=-1, delay=0.1, backoff=1.5, max_delay=1.0)
+    return KazooClient(hosts=hosts, timeout=10.0, connection_retry=retry, command_retry=None,
+                       randomize_hosts=True)
+
+
+class Worker(threading.Thread):
+    def __init__(self, proc, hosts, keys, rng, recorder, stop):
+        super().__init__(daemon=True, name="worker-%d" % proc)
+        self.proc, self.hosts, self.keys, self.rng = proc, hosts, keys, rng
+        self.recorder, self.stop = recorder, stop
+        self.seen = {}
+        self.n = 0
+        self.client = None
+        self.error = None
+
+    def connect(self):
+        if self.client is not None:
+            try:
+                self.client.stop()
+                self.client.close()
+            except Exception:
+                pass
+        self.client = new_client(self.hosts, self.rng)
+        self.client.start(timeout=60)
+
+    def run(self):
+        try:
+            self.connect()
+            while not self.stop.is_set():
+                self.one()
+        except Exception as e:  # noqa: BLE001 - reported by the driver
+            self.error = "%s: %s" % (type(e).__name__, e)
+        finally:
+            try:
+                self.client.stop()
+                self.client.close()
+            except Exception:
+                pass
+
+    def one(self):
+        key = self.rng.choice(self.keys)
+        roll = self.rng.random()
+        op = {"proc": self.proc, "key": key, "value": None, "expect": None, "version": None, "got": None}
+        if roll < 0.4:
+            op["f"] = "read"
+        else:
+            self.n += 1
+            op["value"] = "%d-%d" % (self.proc, self.n)
+            if roll < 0.55:
+                op["f"] = "write"
+            else:
+                op["f"] = "cas"
+                guess = self.seen.get(key, 0)
+                op["expect"] = guess if self.rng.random() < 0.8 else max(0, guess + self.rng.randint(-1, 1))
+        op["call"] = time.monotonic_ns()
+        try:
+            if op["f"] == "read":
+                data, stat = self.client.get_async(key).get(timeout=OP_TIMEOUT_S)
+                op["got"], op["version"], op["out"] = data.decode(), stat.version, "ok"
+            else:
+                version = -1 if op["f"] == "write" else op["expect"]
+                stat = self.client.set_async(key, op["value"].encode(), version).get(timeout=OP_TIMEOUT_S)
+                op["version"], op["out"] = stat.version, "ok"
+            op["ret"] = time.monotonic_ns()
+            self.seen[key] = op["version"]
+        except BadVersionError:
+            op["ret"], op["out"] = time.monotonic_ns(), "fail"
+            self.seen.pop(key, None)
+        except (ZookeeperError, KazooTimeoutError, Exception) as e:  # noqa: BLE001
+            op["ret"], op["out"] = None, None
+            op["error"] = type(e).__name__
+            if op["f"] == "read":
+                # A read with no answer observed nothing.
+                op["ret"] = time.monotonic_ns()
+            self.recorder.add(op)
+            self.recover()
+            return
+        self.recorder.add(op)
+
+    def recover(self):
+        """After an unknown outcome: wait for the client to reconnect (or
+        open a new session if its own expired)."""
+        deadline = time.monotonic() + 60
+        while not self.stop.is_set() and time.monotonic() < deadline:
+            state = self.client.state
+            if state == "CONNECTED":
+                return
+            if state == "LOST" or not self.client.connected and self.client._stopped.is_set():
+                self.connect()
+                return
+            time.sleep(0.05)
+        if not self.stop.is_set():
+            self.connect()
+
+
+def nemesis(cluster, rng, interval, stop, log):
+    while not stop.wait(interval * (0.5 + rng.random())):
+        victim = cluster.victim(rng)
+        log.append("kill -9 %s (port %d, %s)" % (victim.kind, victim.port, victim.mode() or "?"))
+        victim.kill9()
+        time.sleep(rng.uniform(0.2, 1.5))
+        victim.start(cluster.ensemble)
+        try:
+            cluster.wait_serving([victim], 90)
+        except RuntimeError as e:
+            log.append("restart failed: %s" % e)
+            return
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--target", choices=["swiftzk", "apache", "apache3"], required=True)
+    ap.add_argument("--dir", required=True)
+    ap.add_argument("--duration", type=float, default=30)
+    ap.add_argument("--clients", type=int, default=5)
+    ap.add_argument("--keys", type=int, default=3)
+    ap.add_argument("--nemesis", choices=["kill", "none"], default="kill")
+    ap.add_argument("--interval", type=float, default=4.0)
+    ap.add_argument("--seed", type=int, default=int(time.time()))
+    ap.add_argument("--plant", choices=["fake-ack"], default=None)
+    a = ap.parse_args(argv)
+    rng = random.Random(a.seed)
+    os.makedirs(a.dir, exist_ok=True)
+    kazoo_log = logging.getLogger("kazoo")
+    kazoo_log.propagate = False
+    handler = logging.FileHandler(os.path.join(a.dir, "kazoo.log"))
+    handler.setFormatter(logging.Formatter("%(asctime)s %(threadName)s %(levelname)s %(message)s"))
+    kazoo_log.addHandler(handler)
+    say("seed %d, target %s, %d clients, %d keys, %.0f s, nemesis %s%s" % (
+        a.seed, a.target, a.clients, a.keys, a.duration, a.nemesis, ", planted bug " + a.plant if a.plant else ""))
+    cluster = Cluster(a.target, a.dir, rng)
+    try:
+        cluster.start()
+    except RuntimeError as e:
+        say("setup failed: %s" % e)
+        cluster.stop()
+        return 2
+    hosts = cluster.hosts
+    proxy = None
+    if a.plant == "fake-ack":
+        if cluster.ensemble:
+            say("--plant fake-ack needs a one-server target")
+            cluster.stop()
+            return 2
+        proxy = FakeAckProxy(cluster.members[0].port, random.Random(a.seed + 1), 0.05)
+        hosts = "127.0.0.1:%d" % proxy.port
+    keys = ["%s/k%d" % (ROOT, i) for i in range(a.keys)]
+    setup = new_client(cluster.hosts, rng)
+    setup.start(timeout=60)
+    setup.ensure_path(ROOT)
+    for k in keys:
+        setup.create(k, b"")
+    setup.stop()
+    setup.close()
+
+    recorder = Recorder()
+    stop = threading.Event()
+    workers = [Worker(i + 1, hosts, keys, random.Random(a.seed * 1000 + i), recorder, stop) for i in range(a.clients)]
+    for w in workers:
+        w.start()
+    nemesis_log = []
+    nem = None
+    if a.nemesis == "kill":
+        nem = threading.Thread(target=nemesis, args=(cluster, rng, a.interval, stop, nemesis_log), daemon=True)
+        nem.start()
+    time.sleep(a.duration)
+    stop.set()
+    if nem is not None:
+        nem.join(120)
+    for w in workers:
+        w.join(OP_TIMEOUT_S + 70)
+    # Every member up again, then one last read of each key through a fresh
+    # client: an acknowledged write lost in the last crash shows here.
+    for m in cluster.members:
+        if not m.alive():
+            m.start(cluster.ensemble)
+    try:
+        cluster.wait_serving(cluster.members, 90)
+        final = new_client(cluster.hosts, rng)
+        final.start(timeout=60)
+        if cluster.ensemble:
+            final.sync(ROOT)
+        for k in keys:
+            t0 = time.monotonic_ns()
+            data, stat = final.get(k)
+            recorder.add({"proc": 0, "key": k, "f": "read", "call": t0, "ret": time.monotonic_ns(), "out": "ok",
+                          "got": data.decode(), "version": stat.version, "value": None, "expect": None})
+        final.stop()
+        final.close()
+    except Exception as e:  # noqa: BLE001
+        say("final read failed: %s: %s" % (type(e).__name__, e))
+        cluster.stop()
+        return 2
+    cluster.stop()
+    for line in nemesis_log:
+        say("nemesis: " + line)
+    errors = [w.error for w in workers if w.error]
+    for e in errors:
+        say("worker error: %s" % e)
+    ops = sorted(recorder.ops, key=lambda o: o["call"])
+    path = os.path.join(a.dir, "history.jsonl")
+    with open(path, "w") as f:
+        for op in ops:
+            f.write(json.dumps(op) + "\n")
+    counts = {}
+    for op in ops:
+        counts[op.get("out") or "unknown"] = counts.get(op.get("out") or "unknown", 0) + 1
+    say("history: %d operations (%s) in %s; %d kills%s" % (
+        len(ops), ", ".join("%s %d" % kv for kv in sorted(counts.items())), path, len(nemesis_log),
+        "; %d forged acks" % proxy.forged if proxy else ""))
+    checked = [o for o in ops if not (cluster.ensemble and o["f"] == "read" and o["proc"] != 0)]
+    t0 = time.monotonic()
+    findings = lincheck.check_history(checked, "")
+    if cluster.ensemble:
+        findings += lincheck.check_reads_sequential(ops)
+    say("checked in %.1f s: %s" % (time.monotonic() - t0, "linearizable" if not findings else "NOT linearizable"))
+    for line in findings[:10]:
+        say("finding: " + line)
+    if errors or (a.nemesis == "kill" and not nemesis_log):
+        return 2
+    return 1 if findings else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
