@@ -153,6 +153,8 @@ def describe(op):
         what = "read"
     elif f == "write":
         what = "write %r" % op["value"]
+    elif f in ("create", "seq"):
+        what = "create %s %r" % (op.get("path") or "sequential", op["value"])
     else:
         what = "cas v%d -> %r" % (op["expect"], op["value"])
     if op.get("out") is None:
@@ -161,6 +163,8 @@ def describe(op):
         res = "BadVersion"
     elif f == "read":
         res = "ok %r v%d" % (op["got"], op["version"])
+    elif f in ("create", "seq"):
+        res = "ok " + (op.get("got") or op.get("path") or "")
     else:
         res = "ok v%d" % op["version"]
     ret = "..." if op.get("ret") is None else "%.3f" % (op["ret"] / 1e9)
@@ -216,6 +220,58 @@ def check_reads_sequential(history):
             elif w.get("out") == "ok" and w["version"] != op["version"]:
                 findings.append("%s: %s read that value at another version than %s wrote" % (op["key"], describe(op), describe(w)))
     return findings
+
+
+def check_creates(history, final):
+    """Unique and sequential creates against the tree at the end.
+
+    history: operations with f "create" (a unique path, `path`) or "seq" (a
+    sequential create under one parent: `got` is the name it was given); each
+    carries a unique `value` as its data. final: {"unique": {path: data},
+    "seq": {name: data}} read after the run. Findings when an acknowledged
+    create is missing, a node holds a value no create wrote or the same value
+    twice (one request applied twice), two acknowledged sequential creates
+    share a number, or one that returned before another was called got the
+    larger number."""
+    findings = []
+    creates = [o for o in history if o["f"] == "create"]
+    attempted = {o["path"]: o for o in creates}
+    for o in creates:
+        if o.get("out") == "ok" and o["path"] not in final["unique"]:
+            findings.append("acknowledged create lost: %s (%s)" % (o["path"], describe(o)))
+    for path, data in final["unique"].items():
+        o = attempted.get(path)
+        if o is None or o["value"] != data:
+            findings.append("node %s holds %r, which no create of that path wrote" % (path, data))
+    seqs = [o for o in history if o["f"] == "seq"]
+    by_value = {o["value"]: o for o in seqs}
+    seen_values = {}
+    for name, data in final["seq"].items():
+        if data not in by_value:
+            findings.append("sequential node %s holds %r, which no create wrote" % (name, data))
+        elif data in seen_values:
+            findings.append("sequential create %r applied twice: %s and %s" % (data, seen_values[data], name))
+        seen_values.setdefault(data, name)
+    acked = [o for o in seqs if o.get("out") == "ok"]
+    numbers = {}
+    for o in acked:
+        if o["got"] not in final["seq"]:
+            findings.append("acknowledged sequential create lost: %s" % describe_seq(o))
+        n = int(o["got"][-10:])
+        if n in numbers:
+            findings.append("sequence number %d given twice: %s and %s" % (n, describe_seq(numbers[n]), describe_seq(o)))
+        numbers[n] = o
+    acked.sort(key=lambda o: o["ret"])
+    for i, a in enumerate(acked):
+        for b in acked[i + 1:]:
+            if b["call"] > a["ret"] and int(b["got"][-10:]) < int(a["got"][-10:]):
+                findings.append("sequence out of real-time order: %s returned before %s was called" % (describe_seq(a), describe_seq(b)))
+                break
+    return findings
+
+
+def describe_seq(op):
+    return "client %s create %r -> %s" % (op["proc"], op["value"], op.get("got") or "?")
 
 
 def load(path):

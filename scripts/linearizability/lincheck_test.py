@@ -131,5 +131,42 @@ class SequentialReads(unittest.TestCase):
         ]), [])
 
 
+def cr(proc, call, ret, out, path, value):
+    return {"proc": proc, "key": None, "f": "create", "call": call * MS, "ret": None if ret is None else ret * MS,
+            "out": out, "path": path, "value": value}
+
+
+def sq(proc, call, ret, out, got, value):
+    return {"proc": proc, "key": None, "f": "seq", "call": call * MS, "ret": None if ret is None else ret * MS,
+            "out": out, "got": got, "value": value}
+
+
+def seqname(n):
+    return "s-%010d" % n
+
+
+class Creates(unittest.TestCase):
+    def test_clean_run_passes(self):
+        h = [cr(1, 0, 1, "ok", "/u/1-1", "1-1"), cr(2, 0, None, None, "/u/2-1", "2-1"),
+             sq(1, 2, 3, "ok", seqname(0), "1-2"), sq(2, 4, 5, "ok", seqname(1), "2-2"),
+             sq(3, 4, None, None, None, "3-1")]
+        final = {"unique": {"/u/1-1": "1-1"}, "seq": {seqname(0): "1-2", seqname(1): "2-2", seqname(2): "3-1"}}
+        self.assertEqual(lincheck.check_creates(h, final), [])
+
+    def test_lost_create_fails(self):
+        h = [cr(1, 0, 1, "ok", "/u/1-1", "1-1")]
+        self.assertNotEqual(lincheck.check_creates(h, {"unique": {}, "seq": {}}), [])
+
+    def test_create_applied_twice_fails(self):
+        h = [sq(1, 0, 1, "ok", seqname(0), "1-1")]
+        final = {"unique": {}, "seq": {seqname(0): "1-1", seqname(1): "1-1"}}
+        self.assertNotEqual(lincheck.check_creates(h, final), [])
+
+    def test_sequence_against_real_time_fails(self):
+        h = [sq(1, 0, 1, "ok", seqname(5), "1-1"), sq(2, 2, 3, "ok", seqname(4), "2-1")]
+        final = {"unique": {}, "seq": {seqname(5): "1-1", seqname(4): "2-1"}}
+        self.assertNotEqual(lincheck.check_creates(h, final), [])
+
+
 if __name__ == "__main__":
     unittest.main()

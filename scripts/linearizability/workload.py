@@ -136,6 +136,14 @@ class Member:
         if self.proc is not None:
             self.proc.wait()
 
+    def pause(self, seconds):
+        """SIGSTOP for `seconds`, then SIGCONT: a process that hangs (a GC
+        pause, a stalled disk) while its peers and clients go on."""
+        if self.alive():
+            os.killpg(self.proc.pid, signal.SIGSTOP)
+            time.sleep(seconds)
+            os.killpg(self.proc.pid, signal.SIGCONT)
+
     def serving(self):
         return "Mode:" in four_letter(self.port, "srvr")
 
@@ -371,28 +379,41 @@ class Worker(threading.Thread):
         key = self.rng.choice(self.keys)
         roll = self.rng.random()
         op = {"proc": self.proc, "key": key, "value": None, "expect": None, "version": None, "got": None}
-        if roll < 0.4:
+        if roll < 0.35:
             op["f"] = "read"
         else:
             self.n += 1
             op["value"] = "%d-%d" % (self.proc, self.n)
-            if roll < 0.55:
+            if roll < 0.5:
                 op["f"] = "write"
-            else:
+            elif roll < 0.8:
                 op["f"] = "cas"
                 guess = self.seen.get(key, 0)
                 op["expect"] = guess if self.rng.random() < 0.8 else max(0, guess + self.rng.randint(-1, 1))
+            elif roll < 0.9:
+                op["f"], op["key"], op["path"] = "create", None, "%s/u/%s" % (ROOT, op["value"])
+            else:
+                op["f"], op["key"] = "seq", None
         op["call"] = time.monotonic_ns()
         try:
-            if op["f"] == "read":
+            f = op["f"]
+            if f == "read":
                 data, stat = self.client.get_async(key).get(timeout=OP_TIMEOUT_S)
                 op["got"], op["version"], op["out"] = data.decode(), stat.version, "ok"
+            elif f == "create":
+                self.client.create_async(op["path"], op["value"].encode()).get(timeout=OP_TIMEOUT_S)
+                op["out"] = "ok"
+            elif f == "seq":
+                path = self.client.create_async(ROOT + "/seq/s-", op["value"].encode(),
+                                                sequence=True).get(timeout=OP_TIMEOUT_S)
+                op["got"], op["out"] = path.rsplit("/", 1)[1], "ok"
             else:
-                version = -1 if op["f"] == "write" else op["expect"]
+                version = -1 if f == "write" else op["expect"]
                 stat = self.client.set_async(key, op["value"].encode(), version).get(timeout=OP_TIMEOUT_S)
                 op["version"], op["out"] = stat.version, "ok"
             op["ret"] = time.monotonic_ns()
-            self.seen[key] = op["version"]
+            if op["key"] is not None:
+                self.seen[key] = op["version"]
         except BadVersionError:
             op["ret"], op["out"] = time.monotonic_ns(), "fail"
             self.seen.pop(key, None)
@@ -423,10 +444,40 @@ class Worker(threading.Thread):
             self.connect()
 
 
-def nemesis(cluster, rng, interval, stop, log):
+def read_final(port, keys, recorder):
+    """The /lin subtree as one member holds it, after a sync; with a
+    recorder, the reads of the keys go into the history too."""
+    client = new_client("127.0.0.1:%d" % port, None)
+    client.start(timeout=60)
+    try:
+        client.sync(ROOT)
+        state = {"keys": {}, "unique": {}, "seq": {}}
+        for k in keys:
+            t0 = time.monotonic_ns()
+            data, stat = client.get(k)
+            state["keys"][k] = (data.decode(), stat.version)
+            if recorder is not None:
+                recorder.add({"proc": 0, "key": k, "f": "read", "call": t0, "ret": time.monotonic_ns(), "out": "ok",
+                              "got": data.decode(), "version": stat.version, "value": None, "expect": None})
+        for name, parent in (("unique", ROOT + "/u"), ("seq", ROOT + "/seq")):
+            for child in client.get_children(parent):
+                data, _ = client.get(parent + "/" + child)
+                state[name][child if name == "seq" else parent + "/" + child] = data.decode()
+        return state
+    finally:
+        client.stop()
+        client.close()
+
+
+def nemesis(cluster, rng, interval, stop, log, kinds):
     while not stop.wait(interval * (0.5 + rng.random())):
         victim = cluster.victim(rng)
-        log.append("kill -9 %s (port %d, %s)" % (victim.kind, victim.port, victim.mode() or "?"))
+        what = rng.choice(kinds)
+        log.append("%s %s (port %d, %s)" % ("kill -9" if what == "kill" else "SIGSTOP", victim.kind, victim.port,
+                                             victim.mode() or "?"))
+        if what == "pause":
+            victim.pause(rng.uniform(0.5, 4.0))
+            continue
         victim.kill9()
         time.sleep(rng.uniform(0.2, 1.5))
         victim.start(cluster.ensemble)
@@ -444,7 +495,8 @@ def main(argv):
     ap.add_argument("--duration", type=float, default=30)
     ap.add_argument("--clients", type=int, default=5)
     ap.add_argument("--keys", type=int, default=3)
-    ap.add_argument("--nemesis", choices=["kill", "none"], default="kill")
+    ap.add_argument("--nemesis", choices=["kill", "pause", "mixed", "none"], default="mixed",
+                    help="kill: SIGKILL and restart; pause: SIGSTOP for 0.5-4 s; mixed: either")
     ap.add_argument("--interval", type=float, default=4.0)
     ap.add_argument("--seed", type=int, default=int(time.time()))
     ap.add_argument("--plant", choices=["fake-ack"], default=None)
@@ -477,7 +529,8 @@ def main(argv):
     keys = ["%s/k%d" % (ROOT, i) for i in range(a.keys)]
     setup = new_client(cluster.hosts, rng)
     setup.start(timeout=60)
-    setup.ensure_path(ROOT)
+    setup.ensure_path(ROOT + "/u")
+    setup.ensure_path(ROOT + "/seq")
     for k in keys:
         setup.create(k, b"")
     setup.stop()
@@ -490,8 +543,9 @@ def main(argv):
         w.start()
     nemesis_log = []
     nem = None
-    if a.nemesis == "kill":
-        nem = threading.Thread(target=nemesis, args=(cluster, rng, a.interval, stop, nemesis_log), daemon=True)
+    if a.nemesis != "none":
+        kinds = {"kill": ["kill"], "pause": ["pause"], "mixed": ["kill", "pause"]}[a.nemesis]
+        nem = threading.Thread(target=nemesis, args=(cluster, rng, a.interval, stop, nemesis_log, kinds), daemon=True)
         nem.start()
     time.sleep(a.duration)
     stop.set()
@@ -506,17 +560,8 @@ def main(argv):
             m.start(cluster.ensemble)
     try:
         cluster.wait_serving(cluster.members, 90)
-        final = new_client(cluster.hosts, rng)
-        final.start(timeout=60)
-        if cluster.ensemble:
-            final.sync(ROOT)
-        for k in keys:
-            t0 = time.monotonic_ns()
-            data, stat = final.get(k)
-            recorder.add({"proc": 0, "key": k, "f": "read", "call": t0, "ret": time.monotonic_ns(), "out": "ok",
-                          "got": data.decode(), "version": stat.version, "value": None, "expect": None})
-        final.stop()
-        final.close()
+        final_states = [read_final(m.port, keys, recorder if i == 0 else None)
+                        for i, m in enumerate(cluster.members)]
     except Exception as e:  # noqa: BLE001
         say("final read failed: %s: %s" % (type(e).__name__, e))
         cluster.stop()
@@ -535,14 +580,19 @@ def main(argv):
     counts = {}
     for op in ops:
         counts[op.get("out") or "unknown"] = counts.get(op.get("out") or "unknown", 0) + 1
-    say("history: %d operations (%s) in %s; %d kills%s" % (
+    say("history: %d operations (%s) in %s; %d faults%s" % (
         len(ops), ", ".join("%s %d" % kv for kv in sorted(counts.items())), path, len(nemesis_log),
         "; %d forged acks" % proxy.forged if proxy else ""))
     checked = [o for o in ops if not (cluster.ensemble and o["f"] == "read" and o["proc"] != 0)]
     t0 = time.monotonic()
-    findings = lincheck.check_history(checked, "")
+    findings = lincheck.check_history([o for o in checked if o["key"] is not None], "")
     if cluster.ensemble:
-        findings += lincheck.check_reads_sequential(ops)
+        findings += lincheck.check_reads_sequential([o for o in ops if o["key"] is not None])
+    findings += lincheck.check_creates(ops, final_states[0])
+    for m, st in zip(cluster.members[1:], final_states[1:]):
+        if st != final_states[0]:
+            findings.append("member on port %d holds another /lin tree than member on port %d" % (
+                m.port, cluster.members[0].port))
     say("checked in %.1f s: %s" % (time.monotonic() - t0, "linearizable" if not findings else "NOT linearizable"))
     for line in findings[:10]:
         say("finding: " + line)
