@@ -275,3 +275,23 @@ struct SnapshotParser<Source: ByteSource> {
 
     private func display(_ path: [UInt8]) -> String { "\"" + String(decoding: path, as: UTF8.self) + "\"" }
 }
+
+extension SnapshotParser {
+    /// Reads Zab's SNAP state transfer (see `SnapStream`): a snapshot body
+    /// without file header or seals, closed by the path "/" and the
+    /// signature string.
+    mutating func parseSnapStream(zxid: Zxid, extendedTypesEnabled: Bool) throws(StorageError) -> Snapshot {
+        let sessions = try readSessions()
+        let acls = try readACLCache()
+        let tree = try readNodes(acls: acls, zxid: zxid, extendedTypesEnabled: extendedTypesEnabled)
+        let signature = try buffer("signature")
+        guard signature == SnapStream.signature else {
+            throw corrupt("the state transfer does not end with the signature \"BenWasHere\"")
+        }
+        guard remaining == 0 else { throw corrupt("\(remaining) bytes after the signature") }
+        let header = FileHeader(magic: StorageFormat.snapshotMagic, version: StorageFormat.version, dbid: StorageFormat.snapshotDbid)
+        var snapshot = Snapshot(zxid: zxid, fileHeader: header, sessions: sessions, tree: tree)
+        snapshot.unresolvedACLPaths = unresolvedACLPaths
+        return snapshot
+    }
+}

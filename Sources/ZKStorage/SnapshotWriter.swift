@@ -83,6 +83,33 @@ public enum SnapshotWriter {
         stream.buffer.appendInt32(StorageFormat.version)
         stream.buffer.appendInt64(StorageFormat.snapshotDbid)
 
+        try encodeBody(tree: tree, sessions: sessions, into: &stream, output: &output)
+        stream.buffer.appendJuteBytes(ZNodePath.root)
+        stream.seal()
+
+        if options.digestEnabled {
+            // Apache writes an all-zero digest (zxid 0) when it has none;
+            // a tree that has applied nothing has none.
+            let zxid = tree.lastProcessedZxid
+            let digest = zxid > 0 ? TreeDigest.of(tree) : 0
+            stream.buffer.appendInt64(zxid > 0 ? zxid : 0)
+            stream.buffer.appendInt32(TreeDigest.version)
+            stream.buffer.appendInt64(digest)
+            stream.seal()
+        }
+        if options.serializeLastProcessedZxid {
+            stream.buffer.appendInt64(tree.lastProcessedZxid)
+            stream.seal()
+        }
+        try stream.drain(into: &output)
+    }
+
+    /// The part a snapshot file shares with Zab's SNAP state transfer
+    /// (SnapStream): the sessions, the ACL cache and the nodes in pre-order,
+    /// without the closing "/" path.
+    static func encodeBody(
+        tree: DataTree, sessions: [SessionID: Int32], into stream: inout SealedStream, output: inout some SnapshotOutput
+    ) throws(StorageError) {
         stream.buffer.appendInt32(Int32(truncatingIfNeeded: sessions.count))
         for (id, timeout) in sessions.sorted(by: { $0.key < $1.key }) {
             stream.buffer.appendInt64(id.raw)
@@ -116,24 +143,6 @@ public enum SnapshotWriter {
             appendStat(node.stat, to: &stream.buffer)
             try stream.drainIfFull(into: &output)
         }
-        stream.buffer.appendJuteBytes(ZNodePath.root)
-        stream.seal()
-
-        if options.digestEnabled {
-            // Apache writes an all-zero digest (zxid 0) when it has none;
-            // a tree that has applied nothing has none.
-            let zxid = tree.lastProcessedZxid
-            let digest = zxid > 0 ? TreeDigest.of(tree) : 0
-            stream.buffer.appendInt64(zxid > 0 ? zxid : 0)
-            stream.buffer.appendInt32(TreeDigest.version)
-            stream.buffer.appendInt64(digest)
-            stream.seal()
-        }
-        if options.serializeLastProcessedZxid {
-            stream.buffer.appendInt64(tree.lastProcessedZxid)
-            stream.seal()
-        }
-        try stream.drain(into: &output)
     }
 
     static func appendStat(_ stat: StatPersisted, to buffer: inout [UInt8]) {
