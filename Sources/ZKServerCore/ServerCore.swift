@@ -114,7 +114,7 @@ public struct ServerCore: Sendable {
 
     /// The first packet of a connection.
     mutating func connect(_ id: ConnectionID, _ request: ConnectRequest, now: Now,
-                                 actions: inout some CoreActionSink) {
+                          actions: inout some CoreActionSink) {
         guard connections[id] != nil else { return }
         clockNow = now
         stats.packetsReceived += 1
@@ -174,7 +174,7 @@ public struct ServerCore: Sendable {
     /// record, or the reason it could not be decoded. `receivedNanos` is when
     /// the shell read it (monotonic), for the latency statistics.
     mutating func request(_ id: ConnectionID, xid: Int32, opCode: OpCode, body: Result<ZKRequest, JuteError>,
-                                 receivedNanos: UInt64? = nil, now: Now, actions: inout some CoreActionSink) {
+                          receivedNanos: UInt64? = nil, now: Now, actions: inout some CoreActionSink) {
         guard let (sessionID, write) = frontEnd.received(id, xid: xid, opCode: opCode, body: body, receivedNanos: receivedNanos,
                                                          now: now, writesAccepted: logAvailable, tree: committed.tree,
                                                          actions: &actions) else { return }
