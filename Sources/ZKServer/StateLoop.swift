@@ -6,8 +6,8 @@ import ZKProtocol
 import ZKServerCore
 
 /// The one thread that owns the server core (see DESIGN.md, "Threads and
-/// the request pipeline"). Connections hand it events; it runs them through
-/// the core in arrival order and carries out the actions.
+/// the request pipeline"). Connections hand it events; it steps the core
+/// with them in arrival order and carries out each `Ready`.
 final class StateLoop: @unchecked Sendable {
     // Everything below is touched only on `eventLoop`.
     let eventLoop: EventLoop
@@ -15,6 +15,9 @@ final class StateLoop: @unchecked Sendable {
     @exclusivity(unchecked) private var outlets: [ConnectionID: Outlet] = [:]
     /// Outlets holding replies not yet handed to their event loop.
     @exclusivity(unchecked) private var dirty: [Outlet] = []
+    /// What the core's steps produced and this loop has not carried out
+    /// yet; kept, so a step allocates nothing for it.
+    @exclusivity(unchecked) private var ready = Ready()
     /// Transactions for the log, handed over together after each step.
     @exclusivity(unchecked) private var logBatch: [(TxnHeader, TxnBody)] = []
     private let logger: Logger
@@ -74,9 +77,8 @@ final class StateLoop: @unchecked Sendable {
     /// Starts the timer that expires sessions and reaps containers.
     func startTicking(every interval: TimeAmount) {
         eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { [self] _ in
-            var actions: [CoreAction] = []
-            core.tick(now: clock.now(), actions: &actions)
-            perform(actions)
+            core.step(.tick, now: clock.now(), into: &ready)
+            perform()
         }
     }
 
@@ -86,9 +88,8 @@ final class StateLoop: @unchecked Sendable {
         eventLoop.execute { [self] in
             outlets[id] = Outlet(id, channel, backlog: backlog)
             applyThrottle(throttle.opened(id))
-            var actions: [CoreAction] = []
-            core.connectionOpened(id, address: address, now: clock.now(), actions: &actions)
-            perform(actions)
+            core.step(.connectionOpened(id, address: address), now: clock.now(), into: &ready)
+            perform()
         }
     }
 
@@ -96,7 +97,8 @@ final class StateLoop: @unchecked Sendable {
         eventLoop.execute { [self] in
             outlets[id] = nil
             applyThrottle(throttle.closed(id))
-            core.connectionClosed(id, now: clock.now())
+            core.step(.connectionClosed(id), now: clock.now(), into: &ready)
+            perform()
             memoryTrim.connectionClosed()
         }
     }
@@ -143,8 +145,6 @@ final class StateLoop: @unchecked Sendable {
     /// Runs `outlet`'s held events through the core while its reply backlog
     /// is under budget.
     private func run(_ outlet: Outlet, _ id: ConnectionID) {
-        var actions: [CoreAction] = []
-        var deferred: [CoreAction] = []
         let now = clock.now()
         // The backlog only shrinks while this runs (replies reach the
         // channel after it), so one look at it serves the whole run.
@@ -153,24 +153,22 @@ final class StateLoop: @unchecked Sendable {
         while let event = outlet.nextHeld(budget: replyBudget) {
             switch event {
             case .connect(let request):
-                core.connect(id, request, now: now, actions: &actions)
+                core.step(.connect(id, request), now: now, into: &ready)
             case .request(let xid, let opCode, let body, let receivedNanos):
                 admitted += 1
                 if case .failure(let error) = body {
                     logger.info("connection \(id): undecodable request xid \(xid): \(error)")
                 }
-                core.request(id, xid: xid, opCode: opCode, body: body, receivedNanos: receivedNanos, now: now, actions: &actions)
+                core.step(.request(id, xid: xid, opCode: opCode, body: body, receivedNanos: receivedNanos), now: now, into: &ready)
             }
-            // Replies are encoded at once, so the budget sees them; the log
-            // gets the step's transactions together, as before.
-            for action in actions {
-                if case .log = action { deferred.append(action) } else { carryOut(action) }
-            }
-            actions.removeAll(keepingCapacity: true)
+            // Replies are encoded at once, so the budget sees them; the
+            // run's transactions stay in `ready.toLog` and go to the log
+            // together at the end.
+            carryOutSends()
             if outlets[id] == nil { break }  // closed by the core
         }
         throttleChanges += throttle.admitted(id, count: admitted)
-        perform(deferred)
+        perform()
     }
 
     /// Hands a point-in-time copy of the tree and the sessions (id →
@@ -230,41 +228,41 @@ final class StateLoop: @unchecked Sendable {
     func adminAction(_ id: ConnectionID, _ word: FourLetterWord, argument: String) -> EventLoopFuture<String> {
         eventLoop.submit { [self] in
             core.fourLetterWordReceived(id)
-            var actions: [CoreAction] = []
             let text: String
             switch word {
             case .expi:
                 let digits = argument.hasPrefix("0x") ? String(argument.dropFirst(2)) : argument
                 guard let raw = UInt64(digits, radix: 16) else { return "expi: expected a session id such as 0x1000abcd, got \"\(argument)\"\n" }
-                text = core.expireSession(SessionID(raw: Int64(bitPattern: raw)), now: clock.now(), actions: &actions)
+                text = core.expireSession(SessionID(raw: Int64(bitPattern: raw)), now: clock.now(), into: &ready)
             case .clip:
                 guard !argument.isEmpty else { return "clip: expected a client address\n" }
-                text = core.closeConnections(fromHost: argument, actions: &actions)
+                text = core.closeConnections(fromHost: argument, into: &ready)
             default:
                 text = ""
             }
-            perform(actions)
+            perform()
             return text
         }
     }
 
-    /// Carries out the core's actions. Transactions go to the log; without
-    /// one (in-memory mode) they count as durable at once.
+    /// Carries out `ready` and empties it: sends and warnings at once, then
+    /// the transactions go to the log in one batch. Without a log
+    /// (in-memory mode) they count as durable at once, and what that step
+    /// produces is carried out in turn.
     ///
     /// Replies are encoded into one buffer per connection and handed over
     /// once per step, in one task per event loop: a write from another
     /// thread costs a task hop, and a flush another.
-    private func perform(_ first: [CoreAction]) {
-        var actions = first
+    private func perform() {
         repeat {
+            carryOutSends()
             var loggedInMemory: Int64?
-            for action in actions {
-                if case .log(let header, let body) = action {
-                    if logs { logBatch.append((header, body)) } else { loggedInMemory = header.zxid }
-                } else {
-                    carryOut(action)
-                }
+            if logs {
+                for (header, body) in ready.toLog { logBatch.append((header, body)) }
+            } else if let last = ready.toLog.last {
+                loggedInMemory = last.header.zxid
             }
+            ready.removeAll(keepingCapacity: true)
             if !logBatch.isEmpty, let log, let first = logBatch.first, let last = logBatch.last {
                 // With nothing queued, the depth counts from this batch (the
                 // first after start-up starts past the recovered zxids).
@@ -279,11 +277,10 @@ final class StateLoop: @unchecked Sendable {
                 throttleChanges.removeAll(keepingCapacity: true)
             }
             handOffReplies()
-            actions = []
             if let zxid = loggedInMemory {
-                core.durable(upTo: Zxid(raw: zxid), now: clock.now(), actions: &actions)
+                core.step(.durable(upTo: Zxid(raw: zxid)), now: clock.now(), into: &ready)
             }
-        } while !actions.isEmpty
+        } while !ready.isEmpty
     }
 
     /// Transactions handed to the log thread and not durable yet.
@@ -294,9 +291,8 @@ final class StateLoop: @unchecked Sendable {
         eventLoop.execute { [self] in
             lastDurableZxid = zxid
             applyThrottle(throttle.logQueue(depth: logQueueDepth))
-            var actions: [CoreAction] = []
-            core.durable(upTo: Zxid(raw: zxid), now: clock.now(), actions: &actions)
-            perform(actions)
+            core.step(.durable(upTo: Zxid(raw: zxid)), now: clock.now(), into: &ready)
+            perform()
         }
     }
 
@@ -308,58 +304,68 @@ final class StateLoop: @unchecked Sendable {
             lastLoggedZxid = zxid
             lastDurableZxid = zxid
             applyThrottle(throttle.logQueue(depth: 0))
-            var actions: [CoreAction] = []
-            core.logFailed(after: Zxid(raw: zxid), reason: reason, now: clock.now(), actions: &actions)
-            perform(actions)
+            core.step(.logFailed(after: Zxid(raw: zxid), reason: reason), now: clock.now(), into: &ready)
+            perform()
         }
     }
 
     func logRecovered() {
         eventLoop.execute { [self] in
             logger.notice("transaction log writable again; accepting writes")
-            core.logRecovered()
+            core.step(.logRecovered, now: clock.now(), into: &ready)
+            perform()
         }
     }
 
-    private func carryOut(_ action: CoreAction) {
-            switch action {
-            case .send(let id, let outbound):
-                guard let outlet = outlets[id] else { return }
-                if case .reply = outbound { outlet.answered += 1 }
-                if !outlet.isDirty {
-                    outlet.start()
-                    dirty.append(outlet)
-                }
-                Self.encode(outbound, into: &outlet.pending)
-                // Replies the core released together (reads queued behind a
-                // write, say) can pass the limit before any reaches the
-                // channel: the connection closes here, before they pile up.
-                let unwritten = outlet.pending.readableBytes + outlet.knownBacklog
-                if maxQueuedReplyBytes > 0, unwritten > maxQueuedReplyBytes {
-                    outlets[id] = nil
-                    outlet.drop()
-                    logger.warning("closing connection \(id) from \(ClientAddress(outlet.channel.remoteAddress).display): \(unwritten) reply bytes queued and unread, over swiftzk.maxQueuedReplyBytes=\(maxQueuedReplyBytes)")
-                    backpressure.withLockedValue { $0.closedForUnreadReplies += 1 }
-                    outlet.channel.close(promise: nil)
-                }
-            case .close(let id, let reason):
-                guard let outlet = outlets.removeValue(forKey: id) else { return }
-                logger.info("closing connection \(id): \(reason)")
-                // What was sent before goes first, then the close.
-                let channel = outlet.channel
-                let last = outlet.isDirty ? outlet.take() : channel.allocator.buffer(capacity: 0)
-                channel.writeAndFlush(last).whenComplete { _ in
-                    channel.close(promise: nil)
-                }
-            case .log:
-                break
-            case .warn(let message):
-                let now = NIODeadline.now().uptimeNanoseconds
-                if let suppressed = warnings.startSecond(at: now), suppressed > 0 {
-                    logger.warning("\(suppressed) more core warnings in the last second were not logged (limit \(WarningBudget.perSecond) a second)")
-                }
-                if warnings.admit() { logger.warning("\(message)") }
+    /// Carries out `ready.toSend` and `ready.warnings` and empties them;
+    /// `ready.toLog` stays for `perform`.
+    private func carryOutSends() {
+        for action in ready.toSend { carryOut(action) }
+        ready.toSend.removeAll(keepingCapacity: true)
+        for message in ready.warnings { warn(message) }
+        ready.warnings.removeAll(keepingCapacity: true)
+    }
+
+    private func carryOut(_ action: ConnectionAction) {
+        switch action {
+        case .send(let id, let outbound):
+            guard let outlet = outlets[id] else { return }
+            if case .reply = outbound { outlet.answered += 1 }
+            if !outlet.isDirty {
+                outlet.start()
+                dirty.append(outlet)
             }
+            Self.encode(outbound, into: &outlet.pending)
+            // Replies the core released together (reads queued behind a
+            // write, say) can pass the limit before any reaches the
+            // channel: the connection closes here, before they pile up.
+            let unwritten = outlet.pending.readableBytes + outlet.knownBacklog
+            if maxQueuedReplyBytes > 0, unwritten > maxQueuedReplyBytes {
+                outlets[id] = nil
+                outlet.drop()
+                logger.warning("closing connection \(id) from \(ClientAddress(outlet.channel.remoteAddress).display): \(unwritten) reply bytes queued and unread, over swiftzk.maxQueuedReplyBytes=\(maxQueuedReplyBytes)")
+                backpressure.withLockedValue { $0.closedForUnreadReplies += 1 }
+                outlet.channel.close(promise: nil)
+            }
+        case .close(let id, let reason):
+            guard let outlet = outlets.removeValue(forKey: id) else { return }
+            logger.info("closing connection \(id): \(reason)")
+            // What was sent before goes first, then the close.
+            let channel = outlet.channel
+            let last = outlet.isDirty ? outlet.take() : channel.allocator.buffer(capacity: 0)
+            channel.writeAndFlush(last).whenComplete { _ in
+                channel.close(promise: nil)
+            }
+        }
+    }
+
+    /// Logs a core warning, within `warnings`' budget.
+    private func warn(_ message: String) {
+        let now = NIODeadline.now().uptimeNanoseconds
+        if let suppressed = warnings.startSecond(at: now), suppressed > 0 {
+            logger.warning("\(suppressed) more core warnings in the last second were not logged (limit \(WarningBudget.perSecond) a second)")
+        }
+        if warnings.admit() { logger.warning("\(message)") }
     }
 
     /// Hands every dirty outlet's replies to its channel: one task per event

@@ -69,13 +69,24 @@ public enum Outbound: Sendable, Equatable {
     case notification(ReplyHeader, WatcherEvent)
 }
 
-/// What the core asks its shell to do.
-public enum CoreAction: Sendable, Equatable {
+/// One thing a part of the core asks for, in the order the parts produce
+/// them. `step` sorts them into a `Ready`; the parts' tests read them as a
+/// flat list.
+enum CoreAction: Sendable, Equatable {
     case send(ConnectionID, Outbound)
     /// Close the connection once what was sent before is flushed.
     case close(ConnectionID, reason: String)
-    /// Make this transaction durable, then call `durable(upTo:)`.
+    /// Make this transaction durable, then report `.durable(upTo:)`.
     case log(TxnHeader, TxnBody)
     /// Write this to the server log as a warning.
     case warn(String)
 }
+
+/// Where the core's parts put their actions: a `Ready` (what `step` hands
+/// the shell) or a flat `[CoreAction]`. Generic, so the hot path appends
+/// straight into the Ready's arrays.
+protocol CoreActionSink {
+    mutating func append(_ action: CoreAction)
+}
+
+extension Array: CoreActionSink where Element == CoreAction {}

@@ -6,7 +6,7 @@ extension FrontEnd {
     // MARK: Reads
 
     mutating func read(_ id: ConnectionID, xid: Int32, _ request: ZKRequest, _ requester: Requester, tree: DataTree,
-                       actions: inout [CoreAction]) {
+                       actions: inout some CoreActionSink) {
         // setWatches fires its catch-up events before its reply, as Apache does.
         var allWatchesSet = true
         if case .setWatches(let r) = request {
@@ -33,7 +33,7 @@ extension FrontEnd {
 
     /// The reply body of a read-only request, or its error.
     private mutating func answer(_ id: ConnectionID, _ request: ZKRequest, _ requester: Requester, tree: DataTree,
-                                 actions: inout [CoreAction]) throws(ZKError) -> ZKResponse {
+                                 actions: inout some CoreActionSink) throws(ZKError) -> ZKResponse {
         switch request {
         case .exists(let r):
             // Apache checks no ACL for exists: a node's Stat is anyone's.
@@ -126,7 +126,7 @@ extension FrontEnd {
     }
 
     private mutating func getData(_ id: ConnectionID, _ r: GetDataRequest, _ requester: Requester, tree: DataTree,
-                                  actions: inout [CoreAction]) throws(ZKError) -> GetDataResponse {
+                                  actions: inout some CoreActionSink) throws(ZKError) -> GetDataResponse {
         let path = try readPath(r.path)
         guard let node = readNode(path, tree) else { throw .noNode }
         try access.check(node.acl, .read, requester)
@@ -138,7 +138,7 @@ extension FrontEnd {
     }
 
     private mutating func getChildren(_ id: ConnectionID, _ rawPath: JuteBytes, watch: Bool, _ requester: Requester,
-                                      tree: DataTree, actions: inout [CoreAction]) throws(ZKError) -> (children: [JuteBytes], stat: Stat) {
+                                      tree: DataTree, actions: inout some CoreActionSink) throws(ZKError) -> (children: [JuteBytes], stat: Stat) {
         let path = try readPath(rawPath)
         guard let node = readNode(path, tree) else { throw .noNode }
         try access.check(node.acl, .read, requester)
@@ -153,7 +153,7 @@ extension FrontEnd {
     /// Refuses a watch that would take the session past
     /// `limits.watchesPerSession` (0: no limit), with a warning naming both.
     private func admitWatches(_ id: ConnectionID, _ path: [UInt8], data: Bool, child: Bool, _ requester: Requester,
-                              actions: inout [CoreAction]) throws(ZKError) {
+                              actions: inout some CoreActionSink) throws(ZKError) {
         let limit = config.limits.watchesPerSession
         guard limit > 0 else { return }
         let added = watches.addedCount(path, id, data: data, child: child)
@@ -182,9 +182,9 @@ extension FrontEnd {
     /// because the session reached its watch limit.
     private mutating func setWatches(_ id: ConnectionID, _ requester: Requester, tree: DataTree, relativeZxid: Int64, data: [JuteBytes]?,
                                      exist: [JuteBytes]?, child: [JuteBytes]?, persistent: [JuteBytes]?,
-                                     recursive: [JuteBytes]?, actions: inout [CoreAction]) -> Bool {
+                                     recursive: [JuteBytes]?, actions: inout some CoreActionSink) -> Bool {
         var refused = false
-        func admitted(_ path: [UInt8], data: Bool, child: Bool, actions: inout [CoreAction]) -> Bool {
+        func admitted(_ path: [UInt8], data: Bool, child: Bool, actions: inout some CoreActionSink) -> Bool {
             // One warning per setWatches, not one per path.
             if refused && config.limits.watchesPerSession > 0
                 && watches.addedCount(path, id, data: data, child: child) > 0 { return false }
@@ -196,7 +196,7 @@ extension FrontEnd {
                 return false
             }
         }
-        func fire(_ path: [UInt8], _ type: EventType, actions: inout [CoreAction]) {
+        func fire(_ path: [UInt8], _ type: EventType, actions: inout some CoreActionSink) {
             let event = WatcherEvent(type: type, state: .syncConnected, path: JuteBytes(path))
             deliver(WatchDelivery(connection: id, event: event, zxid: -1, acl: nil), actions: &actions)
         }
@@ -231,7 +231,7 @@ extension FrontEnd {
 
     // MARK: Authentication
 
-    mutating func authenticate(_ id: ConnectionID, xid: Int32, _ packet: AuthPacket, actions: inout [CoreAction]) {
+    mutating func authenticate(_ id: ConnectionID, xid: Int32, _ packet: AuthPacket, actions: inout some CoreActionSink) {
         guard let outcome = connections[id]?.auth.processAuth(packet, providers: access.providers) else { return }
         send(id, .reply(ReplyHeader(xid: xid, zxid: 0, err: outcome.error), nil), actions: &actions)
         if outcome.closesConnection {
@@ -242,7 +242,7 @@ extension FrontEnd {
     // MARK: Replies
 
     mutating func reply(_ id: ConnectionID, xid: Int32, err: ZKError, _ body: ZKResponse? = nil,
-                                actions: inout [CoreAction]) {
+                                actions: inout some CoreActionSink) {
         let header = ReplyHeader(xid: xid, zxid: lastProcessedZxid.raw, err: err)
         stats.packetsSent += 1
         if let index = connections.index(forKey: id) {
@@ -253,7 +253,7 @@ extension FrontEnd {
         actions.append(.send(id, .reply(header, err == .ok ? body : nil)))
     }
 
-    mutating func send(_ id: ConnectionID, _ outbound: Outbound, actions: inout [CoreAction]) {
+    mutating func send(_ id: ConnectionID, _ outbound: Outbound, actions: inout some CoreActionSink) {
         stats.packetsSent += 1
         if let index = connections.index(forKey: id) { connections.values[index].packetsSent += 1 }
         actions.append(.send(id, outbound))

@@ -12,7 +12,7 @@ enum SASLState: Sendable {
 
 extension FrontEnd {
     /// One SASL token (opcode 102), as Apache's processSasl answers it.
-    mutating func sasl(_ id: ConnectionID, xid: Int32, _ request: GetSASLRequest, actions: inout [CoreAction]) {
+    mutating func sasl(_ id: ConnectionID, xid: Int32, _ request: GetSASLRequest, actions: inout some CoreActionSink) {
         guard let connection = connections[id] else { return }
         guard let users = config.saslUsers else {
             // No SASL server configured: Apache answers OK with no token.
@@ -52,7 +52,7 @@ extension FrontEnd {
 
     /// SASL replies carry their token even with an error, unlike others.
     private mutating func saslReply(_ id: ConnectionID, xid: Int32, err: ZKError, token: JuteBytes,
-                                    actions: inout [CoreAction]) {
+                                    actions: inout some CoreActionSink) {
         let header = ReplyHeader(xid: xid, zxid: 0, err: err)
         send(id, .reply(header, .sasl(SetSASLResponse(token: token))), actions: &actions)
     }

@@ -64,7 +64,7 @@ public struct FrontEnd: Sendable {
 
     /// A new connection. Over `maxClientCnxns` from its address, it is closed
     /// at once, as Apache does.
-    mutating func connectionOpened(_ id: ConnectionID, address: ClientAddress, now: Now, actions: inout [CoreAction]) {
+    mutating func connectionOpened(_ id: ConnectionID, address: ClientAddress, now: Now, actions: inout some CoreActionSink) {
         let limit = config.maxClientConnectionsPerHost
         if limit > 0, connections.values.lazy.filter({ $0.address.bytes == address.bytes }).count >= limit {
             actions.append(.close(id, reason: "too many connections from \(address.host) - max is \(limit)"))
@@ -93,7 +93,7 @@ public struct FrontEnd: Sendable {
     /// connection carries none.
     mutating func received(_ id: ConnectionID, xid: Int32, opCode: OpCode, body: Result<ZKRequest, JuteError>,
                            receivedNanos: UInt64?, now: Now, writesAccepted: Bool, tree: DataTree,
-                           actions: inout [CoreAction]) -> (sessionID: SessionID, write: WriteSubmission?)? {
+                           actions: inout some CoreActionSink) -> (sessionID: SessionID, write: WriteSubmission?)? {
         // One lookup, then in-place updates through the index: reading a
         // field through `connections[id]` copies the whole connection.
         guard let index = connections.index(forKey: id),
@@ -160,7 +160,7 @@ public struct FrontEnd: Sendable {
 
     /// Closes every connection from `host` (an admin action); their sessions
     /// stay until they expire or their clients return.
-    mutating func closeConnections(fromHost host: String, actions: inout [CoreAction]) -> String {
+    mutating func closeConnections(fromHost host: String, actions: inout some CoreActionSink) -> String {
         let doomed = connections.values.filter { $0.address.host == host && !$0.isFourLetterWord }.map(\.id).sorted()
         for id in doomed { actions.append(.close(id, reason: "admin action: every connection from \(host) closed on request")) }
         return "closed \(doomed.count) connections from \(host)\n"
@@ -168,14 +168,14 @@ public struct FrontEnd: Sendable {
 
     /// Runs a non-write request now, or queues it behind the connection's
     /// unapplied writes.
-    mutating func deferOrRun(_ id: ConnectionID, _ item: QueuedRequest, tree: DataTree, actions: inout [CoreAction]) {
+    mutating func deferOrRun(_ id: ConnectionID, _ item: QueuedRequest, tree: DataTree, actions: inout some CoreActionSink) {
         guard let index = connections.index(forKey: id) else { return }
         deferOrRun(id, at: index, item, tree: tree, actions: &actions)
     }
 
     /// `index` is `id`'s place in `connections`, found by the caller.
     mutating func deferOrRun(_ id: ConnectionID, at index: [ConnectionID: ClientConnection].Index, _ item: QueuedRequest,
-                             tree: DataTree, actions: inout [CoreAction]) {
+                             tree: DataTree, actions: inout some CoreActionSink) {
         if connections.withValue(at: index, { $0.queue.isEmpty }) {
             runQueued(id, at: index, item, tree: tree, actions: &actions)
         } else {
@@ -186,7 +186,7 @@ public struct FrontEnd: Sendable {
     /// Runs a request that has reached the head of its connection's queue.
     /// `index` is `id`'s place in `connections`.
     mutating func runQueued(_ id: ConnectionID, at index: [ConnectionID: ClientConnection].Index, _ item: QueuedRequest,
-                            tree: DataTree, actions: inout [CoreAction]) {
+                            tree: DataTree, actions: inout some CoreActionSink) {
         guard let sessionID = connections.withValue(at: index, { $0.sessionID }) else { return }
         switch item {
         case .error(let xid, let err, let close):
@@ -209,7 +209,7 @@ public struct FrontEnd: Sendable {
 
     /// The head of a connection's queue (a write) is answered: run what
     /// waited behind it, up to the next unapplied write.
-    mutating func finishHead(_ id: ConnectionID, tree: DataTree, actions: inout [CoreAction]) {
+    mutating func finishHead(_ id: ConnectionID, tree: DataTree, actions: inout some CoreActionSink) {
         guard var index = connections.index(forKey: id) else { return }
         connections.withValue(at: index) { connection in
             if case .write = connection.queue.first { connection.queue.removeFirst() }
@@ -225,7 +225,7 @@ public struct FrontEnd: Sendable {
     }
 
     /// The reply to an applied write.
-    mutating func writeReply(_ id: ConnectionID, xid: Int32, _ opCode: OpCode, _ result: TxnResult, actions: inout [CoreAction]) {
+    mutating func writeReply(_ id: ConnectionID, xid: Int32, _ opCode: OpCode, _ result: TxnResult, actions: inout some CoreActionSink) {
         if opCode == .multi {
             let results: [MultiResult] = (result.multi ?? []).map { sub in
                 switch sub.type {
@@ -263,7 +263,7 @@ public struct FrontEnd: Sendable {
         reply(id, xid: xid, err: .ok, response, actions: &actions)
     }
 
-    mutating func deliver(_ delivery: WatchDelivery, actions: inout [CoreAction]) {
+    mutating func deliver(_ delivery: WatchDelivery, actions: inout some CoreActionSink) {
         guard let index = connections.index(forKey: delivery.connection),
               let sessionID = connections.withValue(at: index, { $0.sessionID }) else { return }
         if let acl = delivery.acl {

@@ -50,7 +50,7 @@ public struct Proposer: Sendable {
     /// failed check still becomes a proposal, an ErrorTxn with its own zxid.
     /// Warnings (quotas, limits) go to `warnings`.
     mutating func propose(_ request: ZKRequest, cxid: Int32, _ requester: Requester, origin: TxnOrigin,
-                          committed: CommittedState, now: Now, warnings: inout [CoreAction]) -> Proposal {
+                          committed: CommittedState, now: Now, warnings: inout some CoreActionSink) -> Proposal {
         let sessionID = requester.sessionID
         var header = nextHeader(session: sessionID, cxid: cxid, type: request.opCode, now: now)
         if case .closeSession = request {
@@ -161,7 +161,7 @@ public struct Proposer: Sendable {
         return .warn("session \(sessionID) owns \(owned) ephemeral znodes, at its limit swiftzk.maxEphemeralsPerSession=\(limit): refused create of \(r.path.string ?? "null") with QUOTAEXCEEDED")
     }
 
-    private mutating func prepare(_ request: ZKRequest, _ p: Preparer, actions: inout [CoreAction]) throws(ZKError) -> TxnBody {
+    private mutating func prepare(_ request: ZKRequest, _ p: Preparer, actions: inout some CoreActionSink) throws(ZKError) -> TxnBody {
         switch request {
         case .create(let r), .create2(let r), .createContainer(let r):
             return try p.create(request.opCode, path: r.path, data: r.data, acl: r.acl, flags: r.flags, ttl: -1, pending: &pending)
@@ -190,7 +190,7 @@ public struct Proposer: Sendable {
     /// the rest become runtimeInconsistency and the multi's pending changes
     /// are rolled back; the whole MultiTxn is still logged, as in Apache.
     private mutating func prepareMulti(_ multi: MultiRequest, _ p: Preparer, sessionID: SessionID,
-                                       actions: inout [CoreAction]) -> TxnBody {
+                                       actions: inout some CoreActionSink) -> TxnBody {
         var local = pending
         var failed = false
         var txns: [Txn] = []
@@ -237,7 +237,7 @@ public struct Proposer: Sendable {
     }
 
     /// Apache logs a quota passed (soft, or hard and refused) on every write.
-    private func warnQuota(_ request: ZKRequest, _ tree: DataTree, actions: inout [CoreAction]) {
+    private func warnQuota(_ request: ZKRequest, _ tree: DataTree, actions: inout some CoreActionSink) {
         let check: QuotaCheck
         switch request {
         case .create(let r), .create2(let r), .createContainer(let r):

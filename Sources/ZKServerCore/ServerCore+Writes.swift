@@ -4,13 +4,13 @@ import ZKProtocol
 // The write pipeline: prepare → log → (durable) → apply → reply.
 extension ServerCore {
     /// Hands a proposal to the log; it waits in `inFlight` until durable.
-    mutating func log(_ proposal: Proposal, actions: inout [CoreAction]) {
+    mutating func log(_ proposal: Proposal, actions: inout some CoreActionSink) {
         inFlight.append(proposal)
         actions.append(.log(proposal.header, proposal.body))
     }
 
     /// A durable transaction: apply it, then answer whoever waits for it.
-    mutating func complete(_ txn: Proposal, now: Now, actions: inout [CoreAction]) {
+    mutating func complete(_ txn: Proposal, now: Now, actions: inout some CoreActionSink) {
         let result = applyTxn(txn.header, txn.body, actions: &actions)
         proposer.applied(upTo: Zxid(raw: txn.header.zxid))
         switch txn.origin {
@@ -45,7 +45,7 @@ extension ServerCore {
 
     /// A transaction the log could not take: its writer gets an error, and
     /// nothing of it is applied.
-    mutating func failed(_ txn: Proposal, actions: inout [CoreAction]) {
+    mutating func failed(_ txn: Proposal, actions: inout some CoreActionSink) {
         switch txn.origin {
         case .request(let id, let xid, _):
             frontEnd.reply(id, xid: xid, err: .systemError, actions: &actions)
@@ -72,7 +72,7 @@ extension ServerCore {
 
     /// Applies a durable transaction and delivers the watch events it fired,
     /// before any reply that shows the change.
-    mutating func applyTxn(_ header: TxnHeader, _ body: TxnBody, actions: inout [CoreAction]) -> TxnResult {
+    mutating func applyTxn(_ header: TxnHeader, _ body: TxnBody, actions: inout some CoreActionSink) -> TxnResult {
         let (result, triggers) = committed.apply(header, body)
         frontEnd.lastProcessedZxid = committed.lastProcessedZxid
         for trigger in triggers {

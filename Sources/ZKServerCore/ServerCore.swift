@@ -5,14 +5,14 @@ import ZKProtocol
 /// front end → proposer → log → committed state → front end.
 ///
 /// It owns the tree, the sessions and the watches, through its three parts
-/// (FrontEnd, Proposer, CommittedState). The shell feeds it
-/// connection events, decoded requests and log progress with the time, and
-/// carries out the actions it returns, in order. It does no I/O and reads no
-/// clock.
+/// (FrontEnd, Proposer, CommittedState). The shell feeds it each input
+/// (connection events, decoded requests, log progress, ticks) with the time
+/// through `step`, and carries out the `Ready` that comes back. It does no
+/// I/O and reads no clock.
 ///
 /// Writes follow Apache's pipeline: prepare (validate against the tree plus
-/// the changes still in flight, assign a zxid) → `.log` (the shell makes the
-/// transaction durable) → `durable(upTo:)` (apply in zxid order, fire
+/// the changes still in flight, assign a zxid) → `toLog` (the shell makes the
+/// transaction durable) → `.durable(upTo:)` (apply in zxid order, fire
 /// watches, reply). A session's later requests wait behind its unapplied
 /// writes, so its replies stay in order and it reads its own writes.
 public struct ServerCore: Sendable {
@@ -99,13 +99,13 @@ public struct ServerCore: Sendable {
 
     /// A new connection. Over `maxClientCnxns` from its address, it is closed
     /// at once, as Apache does.
-    public mutating func connectionOpened(_ id: ConnectionID, address: ClientAddress, now: Now, actions: inout [CoreAction]) {
+    mutating func connectionOpened(_ id: ConnectionID, address: ClientAddress, now: Now, actions: inout some CoreActionSink) {
         frontEnd.connectionOpened(id, address: address, now: now, actions: &actions)
     }
 
     /// The connection is gone (closed by either side). Its watches go; its
     /// session stays until it expires or the client resumes it elsewhere.
-    public mutating func connectionClosed(_ id: ConnectionID, now: Now) {
+    mutating func connectionClosed(_ id: ConnectionID, now: Now) {
         guard let sessionID = frontEnd.connectionClosed(id) else { return }
         if sessions[sessionID]?.connection == id {
             sessions[sessionID]?.connection = nil
@@ -113,8 +113,8 @@ public struct ServerCore: Sendable {
     }
 
     /// The first packet of a connection.
-    public mutating func connect(_ id: ConnectionID, _ request: ConnectRequest, now: Now,
-                                 actions: inout [CoreAction]) {
+    mutating func connect(_ id: ConnectionID, _ request: ConnectRequest, now: Now,
+                          actions: inout some CoreActionSink) {
         guard connections[id] != nil else { return }
         clockNow = now
         stats.packetsReceived += 1
@@ -173,8 +173,8 @@ public struct ServerCore: Sendable {
     /// One request after the handshake, in arrival order. `body` is the decoded
     /// record, or the reason it could not be decoded. `receivedNanos` is when
     /// the shell read it (monotonic), for the latency statistics.
-    public mutating func request(_ id: ConnectionID, xid: Int32, opCode: OpCode, body: Result<ZKRequest, JuteError>,
-                                 receivedNanos: UInt64? = nil, now: Now, actions: inout [CoreAction]) {
+    mutating func request(_ id: ConnectionID, xid: Int32, opCode: OpCode, body: Result<ZKRequest, JuteError>,
+                          receivedNanos: UInt64? = nil, now: Now, actions: inout some CoreActionSink) {
         guard let (sessionID, write) = frontEnd.received(id, xid: xid, opCode: opCode, body: body, receivedNanos: receivedNanos,
                                                          now: now, writesAccepted: logAvailable, tree: committed.tree,
                                                          actions: &actions) else { return }
@@ -192,7 +192,7 @@ public struct ServerCore: Sendable {
 
     /// Every transaction up to `zxid` is durable: apply them in order, fire
     /// their watches, send their replies, and run what waited behind them.
-    public mutating func durable(upTo zxid: Zxid, now: Now, actions: inout [CoreAction]) {
+    mutating func durable(upTo zxid: Zxid, now: Now, actions: inout some CoreActionSink) {
         clockNow = now
         while inFlightHead < inFlight.count, inFlight[inFlightHead].header.zxid <= zxid.raw {
             let txn = inFlight[inFlightHead]
@@ -209,7 +209,7 @@ public struct ServerCore: Sendable {
     /// writes waiting on it are answered with an error and forgotten, and
     /// later writes are refused until `logRecovered`. Their zxids are not
     /// handed out again: the log has a gap where they were.
-    public mutating func logFailed(after lastDurableZxid: Zxid, reason: String, now: Now, actions: inout [CoreAction]) {
+    mutating func logFailed(after lastDurableZxid: Zxid, reason: String, now: Now, actions: inout some CoreActionSink) {
         durable(upTo: lastDurableZxid, now: now, actions: &actions)
         while inFlightHead < inFlight.count {
             let txn = inFlight[inFlightHead]
@@ -224,14 +224,14 @@ public struct ServerCore: Sendable {
     }
 
     /// The log works again (space came back): writes are accepted again.
-    public mutating func logRecovered() {
+    mutating func logRecovered() {
         logAvailable = true
     }
 
     // MARK: Admin actions
 
     /// Expires a session at once, as if it had timed out (an admin action).
-    public mutating func expireSession(_ sessionID: SessionID, now: Now, actions: inout [CoreAction]) -> String {
+    mutating func expireSession(_ sessionID: SessionID, now: Now, actions: inout some CoreActionSink) -> String {
         clockNow = now
         guard let session = sessions[sessionID], !session.closing else { return "no live session \(sessionID)\n" }
         log(proposer.closeSession(sessionID, origin: .expiry(sessionID), committed: committed, now: now), actions: &actions)
@@ -241,7 +241,7 @@ public struct ServerCore: Sendable {
 
     /// Closes every connection from `host` (an admin action); their sessions
     /// stay until they expire or their clients return.
-    public mutating func closeConnections(fromHost host: String, actions: inout [CoreAction]) -> String {
+    mutating func closeConnections(fromHost host: String, actions: inout some CoreActionSink) -> String {
         frontEnd.closeConnections(fromHost: host, actions: &actions)
     }
 
@@ -249,7 +249,7 @@ public struct ServerCore: Sendable {
 
     /// Expires silent sessions and reaps empty containers and expired TTL
     /// nodes. Call it often (every few tens of milliseconds).
-    public mutating func tick(now: Now, actions: inout [CoreAction]) {
+    mutating func tick(now: Now, actions: inout some CoreActionSink) {
         clockNow = now
         for proposal in proposer.tick(committed: committed, now: now) {
             log(proposal, actions: &actions)

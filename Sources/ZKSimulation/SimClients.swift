@@ -135,14 +135,12 @@ extension Simulation {
 
     func serverReceives(_ id: ConnectionID, _ message: ToServer) {
         trace("connection \(id) -> server: \(message)")
-        var actions: [CoreAction] = []
         switch message {
         case .connect(let request):
-            core.connect(id, request, now: now, actions: &actions)
+            carryOut(core.step(.connect(id, request), now: now))
         case .request(let xid, let body):
-            core.request(id, xid: xid, opCode: body.opCode, body: .success(body), now: now, actions: &actions)
+            carryOut(core.step(.request(id, xid: xid, opCode: body.opCode, body: .success(body), receivedNanos: nil), now: now))
         }
-        carryOut(actions)
     }
 
     /// The connection breaks: both sides hear of it now; what was in flight is lost.
@@ -152,7 +150,7 @@ extension Simulation {
 
     func dropConnection(_ id: ConnectionID, tellCore: Bool) {
         guard let connection = connections.removeValue(forKey: id) else { return }
-        if tellCore { core.connectionClosed(id, now: now) }
+        if tellCore { carryOut(core.step(.connectionClosed(id), now: now)) }
         let index = connection.client
         guard clients[index].connection == id else { return }
         clients[index].connection = nil
@@ -259,10 +257,8 @@ extension Simulation {
         clients[index].connection = id
         clients[index].handshakeDone = false
         clients[index].lastSentNanos = monotonicNanos
-        var actions: [CoreAction] = []
         let address = ClientAddress(bytes: [10, 0, 0, UInt8(index + 1)], host: "10.0.0.\(index + 1)", port: Int(id.raw % 60000) + 1024)
-        core.connectionOpened(id, address: address, now: now, actions: &actions)
-        carryOut(actions)
+        carryOut(core.step(.connectionOpened(id, address: address), now: now))
         if clients[index].sessionID == 0 { clients[index].timeoutMillis = Int32(random.int(400...3000)) }
         let client = clients[index]
         enqueueToServer(id, .connect(ConnectRequest(lastZxidSeen: client.lastZxidSeen, timeOut: client.timeoutMillis,

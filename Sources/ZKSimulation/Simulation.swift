@@ -219,9 +219,7 @@ public final class Simulation {
 
     func runStep() {
         advanceClock()
-        var actions: [CoreAction] = []
-        core.tick(now: now, actions: &actions)
-        carryOut(actions)
+        carryOut(core.step(.tick, now: now))
         deliverDue()
         faults()
         let roll = random.int(0...99)
@@ -262,42 +260,42 @@ public final class Simulation {
         }
     }
 
-    // MARK: The core's actions
+    // MARK: The core's Ready
 
-    func carryOut(_ actions: [CoreAction]) {
-        for action in actions {
+    /// Carries out a Ready: what it sends goes to the clients at once, its
+    /// transactions to the simulated log.
+    func carryOut(_ ready: Ready) {
+        for action in ready.toSend {
             switch action {
             case .send(let id, let outbound):
                 enqueueToClient(id, .outbound(outbound))
             case .close(let id, _):
                 enqueueToClient(id, .closed)
-            case .log(let header, let body):
-                let zxid = Zxid(raw: header.zxid)
-                if zxid <= lastLoggedZxid {
-                    report(.zxidReused, "zxid \(zxid) logged after \(lastLoggedZxid) (\(header.type)); log generation \(core.logGeneration)")
-                }
-                lastLoggedZxid = max(lastLoggedZxid, zxid)
-                let session = SessionID(raw: header.clientId)
-                if header.type == .closeSession {
-                    // The first close counts: a second one is itself a write after close.
-                    if closeLogged[session]?.generation != core.logGeneration {
-                        closeLogged[session] = (zxid, core.logGeneration)
-                    }
-                } else if header.type != .error, let close = closeLogged[session], close.generation == core.logGeneration,
-                          header.clientId != 0 {
-                    report(.writeAfterClose, "\(header.type) of session \(session) logged at \(zxid), after its closeSession at \(close.zxid)")
-                }
-                trace("log \(zxid) \(header.type) session \(session)")
-                log.append(header, body, generation: core.logGeneration)
-            case .warn:
-                break
             }
+        }
+        for (header, body) in ready.toLog {
+            let zxid = Zxid(raw: header.zxid)
+            if zxid <= lastLoggedZxid {
+                report(.zxidReused, "zxid \(zxid) logged after \(lastLoggedZxid) (\(header.type)); log generation \(core.logGeneration)")
+            }
+            lastLoggedZxid = max(lastLoggedZxid, zxid)
+            let session = SessionID(raw: header.clientId)
+            if header.type == .closeSession {
+                // The first close counts: a second one is itself a write after close.
+                if closeLogged[session]?.generation != core.logGeneration {
+                    closeLogged[session] = (zxid, core.logGeneration)
+                }
+            } else if header.type != .error, let close = closeLogged[session], close.generation == core.logGeneration,
+                      header.clientId != 0 {
+                report(.writeAfterClose, "\(header.type) of session \(session) logged at \(zxid), after its closeSession at \(close.zxid)")
+            }
+            trace("log \(zxid) \(header.type) session \(session)")
+            log.append(header, body, generation: core.logGeneration)
         }
     }
 
     func logStep() {
         for event in log.step(nowNanos: monotonicNanos) {
-            var actions: [CoreAction] = []
             switch event {
             case .durable(let zxid, let entries):
                 trace("durable up to \(zxid)")
@@ -306,8 +304,7 @@ public final class Simulation {
                     _ = shadow.apply(entry.header, entry.body, triggers: &fired)
                     triggers[entry.header.zxid] = fired
                 }
-                core.durable(upTo: zxid, now: now, actions: &actions)
-                carryOut(actions)
+                carryOut(core.step(.durable(upTo: zxid), now: now))
                 if TreeDigest.of(core.tree) != TreeDigest.of(shadow) {
                     report(.appliedTreeDiffers, "after durable(upTo: \(zxid)) the core's tree (\(hex(core.tree.lastProcessedZxid))) differs from the logged transactions applied in order")
                 }
@@ -315,13 +312,12 @@ public final class Simulation {
                 result.logFailures += 1
                 lastLogEventNanos = monotonicNanos
                 trace("log failed after \(after)")
-                core.logFailed(after: after, reason: "simulated", now: now, actions: &actions)
-                carryOut(actions)
+                carryOut(core.step(.logFailed(after: after, reason: "simulated"), now: now))
                 if options.bugs.contains(.reuseZxidAfterLogFailure) { rebuildCore() }
             case .recovered:
                 lastLogEventNanos = monotonicNanos
                 trace("log recovered")
-                core.logRecovered()
+                carryOut(core.step(.logRecovered, now: now))
             case .rolled:
                 takeSnapshot()
             }
