@@ -114,7 +114,10 @@ public enum LeaderSyncError: Hashable, Sendable {
 public struct LeaderSyncReady: Hashable, Sendable {
     /// Epoch files to write, in order.
     public var persist: [EpochWrite] = []
-    /// Packets and snapshot streams for learners, in order per link.
+    /// Packets and snapshot streams for learners, in order per link. Per
+    /// learner at most LEADERINFO, the op packet, a PROPOSAL and a COMMIT
+    /// per window proposal, NEWLEADER and UPTODATE, so the window's limit
+    /// and `maxLearnerConnections` bound it.
     public var messages: [LeaderSyncMessage] = []
     /// Connections to close; nothing more is sent on them.
     public var disconnect: [LearnerLink] = []

@@ -299,6 +299,11 @@ public struct LearnerSync: Sendable {
             let epoch = ZxidMath.epoch(of: packet.zxid)
             guard epoch == newEpoch else { return fail(.newLeaderEpochMismatch(expected: newEpoch, got: epoch)) }
             receiveNewLeader()
+        case .ping:
+            // An Apache leader starts pinging a learner as soon as NEWLEADER
+            // is queued; Learner.syncWithLeader ignores those pings, and so
+            // do we (the broadcast phase answers pings).
+            return
         case .upToDate:
             guard ackSent else { return fail(.unexpectedPacket(type: packet.type)) }
             if phase == .awaitingUpToDate {
