@@ -82,7 +82,15 @@ struct SyncRun {
         learnerIDs = (1...Int64(count)).map { $0 }
         quorum = QuorumVerifier(majorityOf: ([0] + learnerIDs).map { member($0) })
         for sid in learnerIDs {
-            let k = Int.random(in: 0...history.count, using: &random)
+            // Half the learners stop at an epoch's end, where divergent
+            // tails and epoch moves can happen; the rest anywhere.
+            let inner = (1..<history.count).filter {
+                ZxidMath.epoch(of: history[$0].header.zxid) > ZxidMath.epoch(of: history[$0 - 1].header.zxid)
+            }
+            let epochEnds = inner.isEmpty ? [history.count] : inner
+            let k = Bool.random(using: &random)
+                ? Int.random(in: 0...history.count, using: &random)
+                : epochEnds[Int.random(in: 0..<epochEnds.count, using: &random)]
             var log = Array(history.prefix(k))
             var currentEpoch = log.last.map { ZxidMath.epoch(of: $0.header.zxid) } ?? 0
             if let last = log.last, Bool.random(using: &random) {
