@@ -243,6 +243,49 @@ struct DiscoveryScenarioTests {
         #expect(late.synced.map(\.sid) == [2])
     }
 
+    @Test("after establishment a silent learner is dropped after initLimit ticks; before it, no NEWLEADER quorum abandons the attempt")
+    func timeouts() throws {
+        var leader = try leader()
+        leader.connected(link1)
+        leader.receive(from: link1, learnerHello(sid: 1, acceptedEpoch: 0))
+        _ = takeReady(&leader)
+        _ = takeReady(&leader)
+        leader.receive(from: link1, AckEpoch(lastLoggedZxid: 0, currentEpoch: 0).packet)
+        _ = takeReady(&leader)
+        _ = takeReady(&leader)
+        // NEWLEADER is out; link 1 never acknowledges it.
+        var waited: [LeaderSyncReady] = []
+        for _ in 0..<10 {
+            leader.tick()
+            waited.append(takeReady(&leader))
+        }
+        #expect(leader.phase == .abandoned)
+        #expect(waited.flatMap(\.errors).contains(.attemptTimedOut(phase: "waitingForNewLeaderAcks")))
+
+        var established = try self.leader()
+        established.connected(link1)
+        established.receive(from: link1, learnerHello(sid: 1, acceptedEpoch: 0))
+        _ = takeReady(&established)
+        _ = takeReady(&established)
+        established.receive(from: link1, AckEpoch(lastLoggedZxid: 0, currentEpoch: 0).packet)
+        _ = takeReady(&established)
+        _ = takeReady(&established)
+        established.receive(from: link1, QuorumPacket(.ack, zxid: zx(1, 0)))
+        _ = takeReady(&established)
+        established.connected(link2)
+        established.receive(from: link2, learnerHello(sid: 2, acceptedEpoch: 0))
+        _ = takeReady(&established)
+        var dropped: [LeaderSyncReady] = []
+        for _ in 0..<10 {
+            established.tick()
+            dropped.append(takeReady(&established))
+        }
+        #expect(established.phase == .established)
+        #expect(dropped.flatMap(\.errors) == [.learnerTimedOut(link2)])
+        #expect(dropped.flatMap(\.disconnect) == [link2])
+        #expect(established.syncedLearners.map(\.sid) == [1])
+    }
+
     @Test("a first packet other than FOLLOWERINFO, a duplicate sid, or too many links are refused")
     func refusals() throws {
         var leader = try leader()
