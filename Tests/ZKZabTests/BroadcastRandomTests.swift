@@ -17,7 +17,11 @@ import ZKProtocol
             if let first = outcome.violations.first { failures.append("seed \(seed): \(first)") }
             crashes += outcome.crashes
             dropped += outcome.droppedAtLimit
-            if case .lostQuorum? = outcome.steppedDown { lostQuorum += 1 }
+            if case .lostQuorum? = outcome.steppedDown {
+                lostQuorum += 1
+                // Only when both followers crashed: live ones answer PINGs in time.
+                if outcome.crashes < 2 { failures.append("seed \(seed): lost quorum with \(outcome.crashes) crash(es)") }
+            }
             refused += outcome.refusedForLimit
             committed += outcome.leaderCommitted
         }
@@ -27,6 +31,20 @@ import ZKProtocol
         #expect(crashes > 50)
         #expect(refused > 0)
         #expect(committed > 200 * 20)
+    }
+
+    @Test func learnersPastTheirLimitAreDroppedWithoutBreakingAnInvariant() {
+        var failures: [String] = []
+        var dropped = 0
+        for seed: UInt64 in 1...50 {
+            var network = BroadcastNetwork(seed: seed, options: .init(learnerLimitFactor: 1))
+            let outcome = network.run()
+            if let first = outcome.violations.first { failures.append("seed \(seed): \(first)") }
+            dropped += outcome.droppedAtLimit
+        }
+        print("broadcast random, learner limit = leader limit: \(dropped) learners dropped in 50 seeds")
+        #expect(failures == [])
+        #expect(dropped > 0)
     }
 
     static func caught(_ fault: BroadcastFaults, seeds: ClosedRange<UInt64>) -> [UInt64] {
@@ -49,11 +67,14 @@ import ZKProtocol
         #expect(!caught.isEmpty, "\(name) was not caught by seeds 1...20")
     }
 
+    /// The figures in DECISIONS.md (198, 200 and 74 of 200 when written);
+    /// the bounds leave room for harness changes, not for a blind checker.
     @Test func plantedBugCatchRatesOverTwoHundredSeeds() {
-        for (name, fault) in Self.planted {
+        let floors = [190, 200, 60]
+        for (index, (name, fault)) in Self.planted.enumerated() {
             let caught = Self.caught(fault, seeds: Self.seeds)
             print("planted \(name): caught by \(caught.count) of \(Self.seeds.count) seeds")
-            #expect(caught.count > 0)
+            #expect(caught.count >= floors[index], "\(name): \(caught.count) of \(Self.seeds.count)")
         }
     }
 }
