@@ -220,6 +220,27 @@ import ZKServerCore
         #expect(leader.addLearner(4, isObserver: true, syncedTo: Self.z(3)) == .syncedOutOfRange(lowest: Self.z(2), highest: Self.z(2)))
     }
 
+    @Test func aLearnerRejoiningBehindACommitNotYetAppliedGetsProposalAndCommitOrInform() {
+        var leader = Self.leader()
+        let p1 = broadcastTxn(Self.z(1))
+        leader.propose(p1)
+        leader.step(from: 2, Self.ack(Self.z(1)))
+        leader.step(from: 3, Self.ack(Self.z(1)))
+        _ = Self.take(&leader)
+        // Committed by the followers, not applied: the leader's log is behind.
+        #expect(leader.lastCommittedZxid == Self.z(1) && leader.lastAppliedZxid == Self.z0)
+        #expect(leader.addLearner(3, isObserver: false, syncedTo: Self.z0) == .joined)
+        #expect(leader.addLearner(4, isObserver: true, syncedTo: Self.z0) == .joined)
+        #expect(Self.take(&leader).messages == [
+            BroadcastMessage(to: 3, packet: p1.proposalPacket),
+            BroadcastMessage(to: 3, packet: Self.commit(Self.z(1))),
+            BroadcastMessage(to: 4, packet: p1.informPacket),
+        ])
+        leader.removeLearner(2)
+        leader.persisted(through: Self.z(1))
+        #expect(Self.take(&leader) == BroadcastReady(committed: [p1]))
+    }
+
     @Test func aReconfigCommitsAsAnActivation() throws {
         var leader = Self.leader()
         let reconfig = broadcastTxn(Self.z(1), type: .reconfig)
