@@ -43,7 +43,10 @@ import ZKSimulation
     @Test(arguments: [3, 5])
     func aDecoderThatAssumesWholeMessagesPerChunkIsCaught(servers: Int) {
         let caught = Self.failures(servers: servers, plant: true, quiet: true)
-        print("planted whole-message-per-chunk, \(servers) servers: caught by \(caught.count) of \(Self.seeds.count) seeds")
+        let wire = caught.filter { $0.findings.contains { $0.contains("wire errors") } }.count
+        let stuck = caught.filter { $0.findings.contains { $0.contains("no agreement") } }.count
+        let wrong = caught.filter { $0.findings.contains { $0.contains("not the total order") } }.count
+        print("planted whole-message-per-chunk, \(servers) servers: caught by \(caught.count) of \(Self.seeds.count) seeds (wire errors \(wire), no agreement \(stuck), wrong leader \(wrong))")
         #expect(caught.count > Self.seeds.count / 2)
     }
 }
