@@ -184,4 +184,51 @@ private final class LoopbackEnsemble {
         try await loop.submit { ensemble.value.shutdown() }.get()
         try await group.shutdownGracefully()
     }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aPeerThatStopsReadingIsDroppedOnceTheSendQueuePassesTheLimit() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        let ports = try await Self.freePorts(3, group: group)
+        var limits = PeerNetworkLimits.defaults
+        limits.maxQueuedBytesPerLink = 64 * 1024
+        let ensemble = try await loop.submit {
+            let ensemble = LoopbackEnsemble(loop: loop, ports: ports, limits: limits, histories: Self.histories)
+            ensemble.start()
+            return NIOLoopBound(ensemble, eventLoop: loop)
+        }.get()
+        #expect(try await Self.wait(10, on: loop) { ensemble.value.decided })
+
+        // Servers 1 and 3 stop reading; server 2 writes 16 KiB at a time, each
+        // within the limit, until the kernel's buffers are full and NIO's
+        // queue passes 64 KiB.
+        let outcome = try await loop.submit { () -> (LinkID?, Int) in
+            let cluster = ensemble.value
+            for id in [ServerID(1), ServerID(3)] {
+                guard let sink = cluster.sinks[id], let network = cluster.links[id] else { continue }
+                for link in sink.open { network.setReading(false, on: link) }
+            }
+            guard let sink = cluster.sinks[2], let network = cluster.links[2], let link = sink.open.first else { return (nil, 0) }
+            var sent = 0
+            // At most 64 MiB, far beyond loopback's socket buffers.
+            while sent < 64 * 1024 * 1024, sink.open.contains(link), network.queuedBytes(on: link) + 16 * 1024 <= limits.maxQueuedBytesPerLink {
+                network.send(ByteBuffer(repeating: 0x55, count: 16 * 1024), on: link)
+                sent += 16 * 1024
+            }
+            network.send(ByteBuffer(repeating: 0x55, count: 16 * 1024), on: link)
+            return (link, sent)
+        }.get()
+        let link = try #require(outcome.0)
+        print("stuck peer: \(outcome.1) bytes written before NIO's queue reached the limit")
+        #expect(outcome.1 < 64 * 1024 * 1024)
+        #expect(try await Self.wait(5, on: loop) { ensemble.value.sinks[2]?.closes[link] != nil })
+        let reason = try await loop.submit { ensemble.value.sinks[2]?.closes[link] }.get()
+        guard case .sendQueueFull(_, let limit) = reason else {
+            Issue.record("expected sendQueueFull, got \(String(describing: reason))")
+            return
+        }
+        #expect(limit == 64 * 1024)
+        try await loop.submit { ensemble.value.shutdown() }.get()
+        try await group.shutdownGracefully()
+    }
 }
