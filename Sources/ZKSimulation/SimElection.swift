@@ -149,7 +149,7 @@ public final class SimElection {
         }
         let majority = ids.filter { !isolated.contains($0) }
         let expected = majority.max { a, b in
-            let x = histories[a]!, y = histories[b]!
+            guard let x = histories[a], let y = histories[b] else { return false }
             return (x.currentEpoch, x.lastLoggedZxid, a.raw) < (y.currentEpoch, y.lastLoggedZxid, b.raw)
         }
         var nextFault: UInt64? = options.meanResetIntervalNanos > 0 ? start + nextGap() : nil
@@ -224,7 +224,9 @@ public final class SimElection {
                 result.findings.append("leader \(leader) is not the total order's pick \(expected.map(String.init(describing:)) ?? "-") (isolated \(isolated.sorted()))")
             }
         } else {
-            let states = ids.map { "\($0):\(drivers[$0]!.election.state.name)->\(drivers[$0]!.election.currentVote?.leader ?? -1)" }
+            let states = ids.compactMap { id in
+                drivers[id].map { "\(id):\($0.election.state.name)->\($0.election.currentVote?.leader ?? -1)" }
+            }
             result.findings.append("no agreement after \((nowNanos - start) / 1_000_000) ms: \(states.joined(separator: " "))")
         }
         for id in ids {
