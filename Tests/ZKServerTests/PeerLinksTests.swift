@@ -1,0 +1,234 @@
+import Logging
+import NIOCore
+import NIOPosix
+import Testing
+import ZKProtocol
+import ZKServer
+import ZKServerCore
+import ZKZab
+
+/// The real quorum rules for the election machine.
+private struct MajorityQuorum: ElectionQuorum {
+    let verifier: QuorumVerifier
+    var votingMembers: Set<Int64> { verifier.votingMembers }
+    func containsQuorum(_ servers: Set<Int64>) -> Bool { verifier.containsQuorum(servers) }
+    func weight(of server: Int64) -> Int64 { verifier.weight(of: server) }
+    var configText: String { verifier.configText }
+}
+
+/// Passes events to the election driver and keeps what happened to links.
+private final class RecordingSink: PeerNetworkSink {
+    let driver: ElectionDriver
+    var open: [LinkID] = []
+    var closes: [LinkID: LinkCloseReason] = [:]
+
+    init(driver: ElectionDriver) { self.driver = driver }
+
+    func handle(_ event: PeerNetworkEvent, now: Now, network: any PeerNetwork) {
+        switch event {
+        case let .linkOpened(id, _, _): open.append(id)
+        case let .linkClosed(id, reason):
+            open.removeAll { $0 == id }
+            closes[id] = reason
+        default: break
+        }
+        driver.handle(event, now: now, network: network)
+    }
+
+    func tick(now: Now, network: any PeerNetwork) { driver.tick(now: now, network: network) }
+    var nextDeadline: Now? { driver.nextDeadline }
+}
+
+/// Three servers in one process, each with its own PeerLinks on loopback.
+private final class LoopbackEnsemble {
+    var links: [ServerID: PeerLinks] = [:]
+    var sinks: [ServerID: RecordingSink] = [:]
+    let histories: [ServerID: Election.History]
+
+    init(loop: EventLoop, ports: [UInt16], limits: PeerNetworkLimits, histories: [ServerID: Election.History]) {
+        self.histories = histories
+        let ids = (1...Int64(ports.count)).map { ServerID(raw: $0) }
+        let address = { (id: ServerID) in PeerAddress(host: "127.0.0.1", port: ports[Int(id.raw) - 1]) }
+        let verifier = QuorumVerifier(majorityOf: ids.map {
+            QuorumServer(id: $0.raw, addresses: [.init(host: "127.0.0.1", quorumPort: 1, electionPort: Int(address($0).port))], type: .participant)
+        })
+        for id in ids {
+            var peers: [ServerID: PeerAddress] = [:]
+            for other in ids where other != id { peers[other] = address(other) }
+            let driver = ElectionDriver(configuration: ElectionDriver.Configuration(
+                election: Election.Configuration(myID: id, quorum: MajorityQuorum(verifier: verifier)),
+                myAddress: address(id), peers: peers
+            ))
+            var logger = Logger(label: "swiftzk.peers.\(id)")
+            logger.logLevel = .info
+            let network = PeerLinks(eventLoop: loop, limits: limits, logger: logger)
+            let sink = RecordingSink(driver: driver)
+            network.attach(sink)
+            links[id] = network
+            sinks[id] = sink
+        }
+    }
+
+    func start() {
+        for (id, network) in links.sorted(by: { $0.key < $1.key }) {
+            guard let sink = sinks[id], let history = histories[id] else { continue }
+            sink.driver.start(history: history, now: network.now(), network: network)
+            network.rearmTimer()
+        }
+    }
+
+    /// Each server's state and leader.
+    var outcome: [Int64: String] {
+        var result: [Int64: String] = [:]
+        for (id, sink) in sinks {
+            let election = sink.driver.election
+            result[id.raw] = "\(election.state.name) \(election.currentVote?.leader ?? -1)"
+        }
+        return result
+    }
+
+    var decided: Bool { sinks.values.allSatisfy { $0.driver.election.state != .looking } }
+
+    func shutdown() { for network in links.values { network.shutdown() } }
+}
+
+@Suite(.serialized) struct PeerLinksTests {
+    /// Free loopback ports: bound on port 0, read, released.
+    static func freePorts(_ count: Int, group: EventLoopGroup) async throws -> [UInt16] {
+        var channels: [Channel] = []
+        for _ in 0..<count {
+            channels.append(try await ServerBootstrap(group: group).bind(host: "127.0.0.1", port: 0).get())
+        }
+        let ports = channels.compactMap { $0.localAddress?.port.map { UInt16($0) } }
+        for channel in channels { try await channel.close() }
+        return ports
+    }
+
+    static let histories: [ServerID: Election.History] = [
+        1: Election.History(lastLoggedZxid: ZxidMath.zxid(epoch: 1, counter: 5), currentEpoch: 1),
+        2: Election.History(lastLoggedZxid: ZxidMath.zxid(epoch: 1, counter: 3), currentEpoch: 1),
+        3: Election.History(lastLoggedZxid: ZxidMath.zxid(epoch: 1, counter: 4), currentEpoch: 1),
+    ]
+
+    /// Polls `condition` on the loop every 20 ms for up to `seconds`.
+    static func wait(_ seconds: Int, on loop: EventLoop, _ condition: @escaping @Sendable () -> Bool) async throws -> Bool {
+        for _ in 0..<(seconds * 50) {
+            if try await loop.submit(condition).get() { return true }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return false
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func threeServersOnLoopbackElectTheSameLeader() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        let ports = try await Self.freePorts(3, group: group)
+        let ensemble = try await loop.submit {
+            let ensemble = LoopbackEnsemble(loop: loop, ports: ports, limits: .defaults, histories: Self.histories)
+            ensemble.start()
+            return NIOLoopBound(ensemble, eventLoop: loop)
+        }.get()
+        let decided = try await Self.wait(10, on: loop) { ensemble.value.decided }
+        let outcome = try await loop.submit { ensemble.value.outcome }.get()
+        #expect(decided, "\(outcome)")
+        // Server 1 has the highest zxid in the one epoch: the total order's pick.
+        #expect(outcome == [1: "LEADING 1", 2: "FOLLOWING 1", 3: "FOLLOWING 1"])
+        let wireErrors = try await loop.submit { ensemble.value.sinks.values.map(\.driver.wireErrorCount).reduce(0, +) }.get()
+        #expect(wireErrors == 0)
+        try await loop.submit { ensemble.value.shutdown() }.get()
+        try await group.shutdownGracefully()
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aSendOverTheLinkLimitClosesThatLinkAndTheOthersKeepWorking() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        let ports = try await Self.freePorts(3, group: group)
+        var limits = PeerNetworkLimits.defaults
+        limits.maxQueuedBytesPerLink = 64 * 1024
+        let ensemble = try await loop.submit {
+            let ensemble = LoopbackEnsemble(loop: loop, ports: ports, limits: limits, histories: Self.histories)
+            ensemble.start()
+            return NIOLoopBound(ensemble, eventLoop: loop)
+        }.get()
+        #expect(try await Self.wait(10, on: loop) { ensemble.value.decided })
+
+        // Server 2 sends more than its limit on one of its links at once.
+        let victim = try await loop.submit { () -> LinkID? in
+            let cluster = ensemble.value
+            guard let sink = cluster.sinks[2], let network = cluster.links[2], let link = sink.open.first else { return nil }
+            network.send(ByteBuffer(repeating: 0x55, count: 100 * 1024), on: link)
+            return link
+        }.get()
+        let link = try #require(victim)
+        let closed = try await Self.wait(5, on: loop) { ensemble.value.sinks[2]?.closes[link] != nil }
+        #expect(closed)
+        let reason = try await loop.submit { ensemble.value.sinks[2]?.closes[link] }.get()
+        #expect(reason == .sendQueueFull(queuedBytes: 100 * 1024, limitBytes: 64 * 1024))
+
+        // The others keep working: server 2 looks again and rejoins leader 1
+        // over fresh links, and 1 and 3 never left it.
+        try await loop.submit {
+            let cluster = ensemble.value
+            guard let sink = cluster.sinks[2], let network = cluster.links[2], let history = cluster.histories[2] else { return }
+            sink.driver.restart(history: history, now: network.now(), network: network)
+            network.rearmTimer()
+        }.get()
+        let rejoined = try await Self.wait(10, on: loop) {
+            ensemble.value.sinks[2]?.driver.decisions.count == 2 && ensemble.value.decided
+        }
+        let outcome = try await loop.submit { ensemble.value.outcome }.get()
+        #expect(rejoined, "\(outcome)")
+        #expect(outcome == [1: "LEADING 1", 2: "FOLLOWING 1", 3: "FOLLOWING 1"])
+        try await loop.submit { ensemble.value.shutdown() }.get()
+        try await group.shutdownGracefully()
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aPeerThatStopsReadingIsDroppedOnceTheSendQueuePassesTheLimit() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        let ports = try await Self.freePorts(3, group: group)
+        var limits = PeerNetworkLimits.defaults
+        limits.maxQueuedBytesPerLink = 64 * 1024
+        let ensemble = try await loop.submit {
+            let ensemble = LoopbackEnsemble(loop: loop, ports: ports, limits: limits, histories: Self.histories)
+            ensemble.start()
+            return NIOLoopBound(ensemble, eventLoop: loop)
+        }.get()
+        #expect(try await Self.wait(10, on: loop) { ensemble.value.decided })
+
+        // Servers 1 and 3 stop reading; server 2 writes 16 KiB at a time, each
+        // within the limit, until the kernel's buffers are full and NIO's
+        // queue passes 64 KiB.
+        let outcome = try await loop.submit { () -> (LinkID?, Int) in
+            let cluster = ensemble.value
+            for id in [ServerID(1), ServerID(3)] {
+                guard let sink = cluster.sinks[id], let network = cluster.links[id] else { continue }
+                for link in sink.open { network.setReading(false, on: link) }
+            }
+            guard let sink = cluster.sinks[2], let network = cluster.links[2], let link = sink.open.first else { return (nil, 0) }
+            var sent = 0
+            // At most 64 MiB, far beyond loopback's socket buffers.
+            while sent < 64 * 1024 * 1024, sink.open.contains(link), network.queuedBytes(on: link) + 16 * 1024 <= limits.maxQueuedBytesPerLink {
+                network.send(ByteBuffer(repeating: 0x55, count: 16 * 1024), on: link)
+                sent += 16 * 1024
+            }
+            network.send(ByteBuffer(repeating: 0x55, count: 16 * 1024), on: link)
+            return (link, sent)
+        }.get()
+        let link = try #require(outcome.0)
+        print("stuck peer: \(outcome.1) bytes written before NIO's queue reached the limit")
+        #expect(outcome.1 < 64 * 1024 * 1024)
+        #expect(try await Self.wait(5, on: loop) { ensemble.value.sinks[2]?.closes[link] != nil })
+        let reason = try await loop.submit { ensemble.value.sinks[2]?.closes[link] }.get()
+        guard case .sendQueueFull(_, let limit) = reason else {
+            Issue.record("expected sendQueueFull, got \(String(describing: reason))")
+            return
+        }
+        #expect(limit == 64 * 1024)
+        try await loop.submit { ensemble.value.shutdown() }.get()
+        try await group.shutdownGracefully()
+    }
+}
