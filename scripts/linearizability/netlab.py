@@ -82,18 +82,13 @@ def delete_namespace(ns):
 
 
 def sweep_stale(say):
-    """Delete the namespaces of runs whose process is gone."""
+    """Delete the namespaces of runs whose process is gone (a SIGKILLed run)."""
     for ns in namespaces():
         m = PREFIX_RE.match(ns)
         if not m:
             continue
-        pid = int(m.group(1))
-        try:
-            with open("/proc/%d/cmdline" % pid, "rb") as f:
-                if b"workload.py" in f.read():
-                    continue
-        except OSError:
-            pass
+        if os.path.exists("/proc/%s" % m.group(1)):
+            continue                     # its run is alive (or the pid was reused: left for later)
         say("removing stale namespace %s" % ns)
         delete_namespace(ns)
 

@@ -699,6 +699,17 @@ def run(a, rng, cluster):
         if st != final_states[0]:
             findings.append("member %s holds another /lin tree than member %s" % (
                 m.name, cluster.members[0].name))
+    if cluster.ensemble and cluster.target.startswith("apache"):
+        # Leaderships won over the run (the first election included), from
+        # Apache's own log: how much the faults moved the leader.
+        won = 0
+        for m in cluster.members:
+            try:
+                with open(os.path.join(m.dir, "server.log"), errors="replace") as f:
+                    won += sum(1 for line in f if line.rstrip().endswith("Peer state changed: leading"))
+            except OSError:
+                pass
+        say("leaderships won: %d" % won)
     say("checked in %.1f s: %s" % (time.monotonic() - t0, "linearizable" if not findings else "NOT linearizable"))
     for line in findings[:10]:
         say("finding: " + line)
