@@ -1,11 +1,12 @@
 """Jepsen-style workload: kazoo clients run writes, compare-and-sets
 (setData with a version) and reads on a few znodes while a nemesis kills
-servers with SIGKILL and restarts them; the history is then checked by
-lincheck.py.
+servers with SIGKILL and restarts them, pauses them, or (with --net netns)
+partitions and delays them; the history is then checked by lincheck.py.
 
   workload.py --target swiftzk|apache|apache3 --dir DIR [--duration S]
-              [--clients N] [--keys K] [--nemesis kill|none] [--interval S]
-              [--seed S] [--plant fake-ack]
+              [--clients N] [--keys K] [--interval S] [--seed S]
+              [--nemesis kill|pause|partition|delay|mixed|none]
+              [--net loopback|netns] [--plant fake-ack]
 
 Targets:
   swiftzk   one swiftzk server ($SWIFTZK, default .build/debug/swiftzk);
@@ -14,6 +15,19 @@ Targets:
   apache3   a 3-server Apache 3.8 ensemble on 127.0.0.1; the nemesis kills
             the leader, or a follower every third time, and restarts it
             (kazoo clients spread over all three)
+
+--net netns (ensemble targets, root): each member runs in its own network
+namespace (ip netns exec) on 10.239.Y.I:2181/2888/3888, joined by the
+user-space switch of netlab.py; the clients stay in this process, in the
+root namespace, on 10.239.Y.254. Two more nemeses then exist, one fault at
+a time, each healed before the next:
+  partition  for 1-6 s, one of: a member cut from peers and clients; the
+             leader cut from the two followers; a follower cut from the
+             other two (the leader keeps its majority); one link between
+             two members cut, each still reaching the third
+  delay      50-300 ms (+-5-50 ms jitter) on every frame one member, or
+             every member, sends, for 2-6 s
+--nemesis mixed picks among kill, pause, partition and delay.
 
 With one server, reads are checked for linearizability with the writes.
 With an ensemble, reads are served by the member a client is connected to
