@@ -35,8 +35,8 @@ and are not linearizable in ZooKeeper (by design: sync() is not a barrier
 for other clients); writes and compare-and-sets are, and reads are checked
 for sequential consistency per client (lincheck.check_reads_sequential).
 
---plant fake-ack puts a proxy between the clients and the one server that
-answers a few compare-and-sets itself with a forged success, without
+--plant fake-ack puts a proxy between the clients and the one server (with
+an ensemble: member 1, which every client then goes through) that answers a few compare-and-sets itself with a forged success, without
 forwarding them: an acknowledged write that never happened. The check must
 then fail; scripts/interop/linearizability asserts that it does.
 
@@ -250,8 +250,8 @@ class FakeAckProxy:
     planted bug). It only forges when the connection has no other request
     outstanding, so the client sees replies in order."""
 
-    def __init__(self, upstream_port, rng, probability):
-        self.upstream = upstream_port
+    def __init__(self, upstream_host, upstream_port, rng, probability):
+        self.upstream = (upstream_host, upstream_port)
         self.rng = rng
         self.p = probability
         self.forged = 0
@@ -270,7 +270,7 @@ class FakeAckProxy:
             except OSError:
                 return
             try:
-                u = socket.create_connection(("127.0.0.1", self.upstream), timeout=2)
+                u = socket.create_connection(self.upstream, timeout=2)
                 u.settimeout(None)
             except OSError:
                 c.close()
@@ -634,11 +634,8 @@ def run(a, rng, cluster):
     hosts = cluster.hosts
     proxy = None
     if a.plant == "fake-ack":
-        if cluster.ensemble:
-            say("--plant fake-ack needs a one-server target")
-            cluster.stop()
-            return 2
-        proxy = FakeAckProxy(cluster.members[0].port, random.Random(a.seed + 1), 0.05)
+        first = cluster.members[0]
+        proxy = FakeAckProxy(first.host, first.port, random.Random(a.seed + 1), 0.05)
         hosts = "127.0.0.1:%d" % proxy.port
     keys = ["%s/k%d" % (ROOT, i) for i in range(a.keys)]
     setup = new_client(cluster.hosts, rng)
