@@ -700,16 +700,6 @@ def run(a, rng, cluster):
         len(ops), ", ".join("%s %d" % kv for kv in sorted(counts.items())), path, len(nemesis_log),
         ", ".join("%s %d" % kv for kv in sorted(kinds_seen.items())) or "none",
         "; %d forged acks" % proxy.forged if proxy else ""))
-    checked = [o for o in ops if not (cluster.ensemble and o["f"] == "read" and o["proc"] != 0)]
-    t0 = time.monotonic()
-    findings = lincheck.check_history([o for o in checked if o["key"] is not None], "")
-    if cluster.ensemble:
-        findings += lincheck.check_reads_sequential([o for o in ops if o["key"] is not None])
-    findings += lincheck.check_creates(ops, final_states[0])
-    for m, st in zip(cluster.members[1:], final_states[1:]):
-        if st != final_states[0]:
-            findings.append("member %s holds another /lin tree than member %s" % (
-                m.name, cluster.members[0].name))
     if cluster.ensemble and cluster.target.startswith("apache"):
         # Leaderships won over the run (the first election included), from
         # Apache's own log: how much the faults moved the leader.
@@ -721,6 +711,16 @@ def run(a, rng, cluster):
             except OSError:
                 pass
         say("leaderships won: %d" % won)
+    checked = [o for o in ops if not (cluster.ensemble and o["f"] == "read" and o["proc"] != 0)]
+    t0 = time.monotonic()
+    findings = lincheck.check_history([o for o in checked if o["key"] is not None], "")
+    if cluster.ensemble:
+        findings += lincheck.check_reads_sequential([o for o in ops if o["key"] is not None])
+    findings += lincheck.check_creates(ops, final_states[0])
+    for m, st in zip(cluster.members[1:], final_states[1:]):
+        if st != final_states[0]:
+            findings.append("member %s holds another /lin tree than member %s" % (
+                m.name, cluster.members[0].name))
     say("checked in %.1f s: %s" % (time.monotonic() - t0, "linearizable" if not findings else "NOT linearizable"))
     for line in findings[:10]:
         say("finding: " + line)
