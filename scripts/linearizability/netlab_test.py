@@ -18,6 +18,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import netlab  # noqa: E402
 
 PORT = 7000
+# A probe on an undelayed path answers within this (a delayed one: 2 x 200 ms).
+FAST_MS = 300
 SERVER = """import socket
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -62,9 +64,11 @@ def main():
                 for d in (1, 2, 3):
                     if s == d:
                         continue
-                    ms = probe(s, d)
                     want_down = (s, d) in down
-                    ok = (ms < 0) if want_down else (ms >= 0 and (ms >= slow_ms if (s, d) in slow else ms < 150))
+                    ms = probe(s, d)
+                    if not want_down and (s, d) not in slow and ms > FAST_MS:
+                        ms = min(ms, probe(s, d))   # once more: the machine may be busy
+                    ok = (ms < 0) if want_down else (ms >= 0 and (ms >= slow_ms if (s, d) in slow else ms <= FAST_MS))
                     if not ok:
                         failures.append("%s: %d -> %d took %d ms (want %s)" % (
                             label, s, d, ms, "no answer" if want_down else "an answer"))
