@@ -12,7 +12,8 @@ Targets:
   swiftzk   one swiftzk server ($SWIFTZK, default .build/debug/swiftzk);
             the nemesis kills it and restarts it on the same dataDir
   apache    one Apache ZooKeeper 3.8 server (Debian's), the same way
-  apache3   a 3-server Apache 3.8 ensemble on 127.0.0.1; the nemesis kills
+  apache3   a 3-server Apache 3.8 ensemble on 127.0.0.1 (or, with --net netns,
+            one member per network namespace); the nemesis kills
             the leader, or a follower every third time, and restarts it
             (kazoo clients spread over all three)
 
