@@ -21,11 +21,15 @@ private final class RecordingSink: PeerNetworkSink {
     let driver: ElectionDriver
     var open: [LinkID] = []
     var closes: [LinkID: LinkCloseReason] = [:]
+    /// Whether the listener bound, failed to bind, or has not answered yet.
+    var listening: Bool?
 
     init(driver: ElectionDriver) { self.driver = driver }
 
     func handle(_ event: PeerNetworkEvent, now: Now, network: any PeerNetwork) {
         switch event {
+        case .listening: listening = true
+        case .listenFailed: listening = false
         case let .linkOpened(id, _, _): open.append(id)
         case let .linkClosed(id, reason):
             open.removeAll { $0 == id }
@@ -89,6 +93,12 @@ private final class LoopbackEnsemble {
 
     var decided: Bool { sinks.values.allSatisfy { $0.driver.election.state != .looking } }
 
+    /// True once every listener bound, false once one failed, nil before.
+    var allListening: Bool? {
+        if sinks.values.contains(where: { $0.listening == false }) { return false }
+        return sinks.values.allSatisfy { $0.listening == true } ? true : nil
+    }
+
     func shutdown() { for network in links.values { network.shutdown() } }
 }
 
@@ -110,6 +120,30 @@ private final class LoopbackEnsemble {
         3: Election.History(lastLoggedZxid: ZxidMath.zxid(epoch: 1, counter: 4), currentEpoch: 1),
     ]
 
+    /// Three servers started on free loopback ports. A free port can be taken
+    /// by another test between its release and the server's bind; then the
+    /// ensemble is shut down and started again on other ports (3 attempts).
+    fileprivate static func startEnsemble(
+        group: EventLoopGroup, limits: PeerNetworkLimits
+    ) async throws -> NIOLoopBound<LoopbackEnsemble> {
+        let loop = group.next()
+        for attempt in 1...3 {
+            let ports = try await freePorts(3, group: group)
+            let ensemble = try await loop.submit {
+                let ensemble = LoopbackEnsemble(loop: loop, ports: ports, limits: limits, histories: Self.histories)
+                ensemble.start()
+                return NIOLoopBound(ensemble, eventLoop: loop)
+            }.get()
+            _ = try await wait(30, on: loop) { ensemble.value.allListening != nil }
+            if try await loop.submit({ ensemble.value.allListening }).get() == true { return ensemble }
+            print("peer links: a listener could not bind on \(ports) (attempt \(attempt)); trying other ports")
+            try await loop.submit { ensemble.value.shutdown() }.get()
+        }
+        throw PeerLinksTestError.cannotListen
+    }
+
+    enum PeerLinksTestError: Error { case cannotListen }
+
     /// Polls `condition` on the loop every 20 ms for up to `seconds`.
     static func wait(_ seconds: Int, on loop: EventLoop, _ condition: @escaping @Sendable () -> Bool) async throws -> Bool {
         for _ in 0..<(seconds * 50) {
@@ -119,17 +153,12 @@ private final class LoopbackEnsemble {
         return false
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func threeServersOnLoopbackElectTheSameLeader() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
-        let ports = try await Self.freePorts(3, group: group)
-        let ensemble = try await loop.submit {
-            let ensemble = LoopbackEnsemble(loop: loop, ports: ports, limits: .defaults, histories: Self.histories)
-            ensemble.start()
-            return NIOLoopBound(ensemble, eventLoop: loop)
-        }.get()
-        let decided = try await Self.wait(10, on: loop) { ensemble.value.decided }
+        let ensemble = try await Self.startEnsemble(group: group, limits: .defaults)
+        let decided = try await Self.wait(30, on: loop) { ensemble.value.decided }
         let outcome = try await loop.submit { ensemble.value.outcome }.get()
         #expect(decided, "\(outcome)")
         // Server 1 has the highest zxid in the one epoch: the total order's pick.
@@ -140,19 +169,16 @@ private final class LoopbackEnsemble {
         try await group.shutdownGracefully()
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func aSendOverTheLinkLimitClosesThatLinkAndTheOthersKeepWorking() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
-        let ports = try await Self.freePorts(3, group: group)
         var limits = PeerNetworkLimits.defaults
         limits.maxQueuedBytesPerLink = 64 * 1024
-        let ensemble = try await loop.submit {
-            let ensemble = LoopbackEnsemble(loop: loop, ports: ports, limits: limits, histories: Self.histories)
-            ensemble.start()
-            return NIOLoopBound(ensemble, eventLoop: loop)
-        }.get()
-        #expect(try await Self.wait(10, on: loop) { ensemble.value.decided })
+        let ensemble = try await Self.startEnsemble(group: group, limits: limits)
+        let decided = try await Self.wait(30, on: loop) { ensemble.value.decided }
+        let firstOutcome = try await loop.submit { ensemble.value.outcome }.get()
+        #expect(decided, "\(firstOutcome)")
 
         // Server 2 sends more than its limit on one of its links at once.
         let victim = try await loop.submit { () -> LinkID? in
@@ -175,7 +201,7 @@ private final class LoopbackEnsemble {
             sink.driver.restart(history: history, now: network.now(), network: network)
             network.rearmTimer()
         }.get()
-        let rejoined = try await Self.wait(10, on: loop) {
+        let rejoined = try await Self.wait(30, on: loop) {
             ensemble.value.sinks[2]?.driver.decisions.count == 2 && ensemble.value.decided
         }
         let outcome = try await loop.submit { ensemble.value.outcome }.get()
@@ -185,19 +211,16 @@ private final class LoopbackEnsemble {
         try await group.shutdownGracefully()
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func aPeerThatStopsReadingIsDroppedOnceTheSendQueuePassesTheLimit() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
-        let ports = try await Self.freePorts(3, group: group)
         var limits = PeerNetworkLimits.defaults
         limits.maxQueuedBytesPerLink = 64 * 1024
-        let ensemble = try await loop.submit {
-            let ensemble = LoopbackEnsemble(loop: loop, ports: ports, limits: limits, histories: Self.histories)
-            ensemble.start()
-            return NIOLoopBound(ensemble, eventLoop: loop)
-        }.get()
-        #expect(try await Self.wait(10, on: loop) { ensemble.value.decided })
+        let ensemble = try await Self.startEnsemble(group: group, limits: limits)
+        let decided = try await Self.wait(30, on: loop) { ensemble.value.decided }
+        let firstOutcome = try await loop.submit { ensemble.value.outcome }.get()
+        #expect(decided, "\(firstOutcome)")
 
         // Servers 1 and 3 stop reading; server 2 writes 16 KiB at a time, each
         // within the limit, until the kernel's buffers are full and NIO's
