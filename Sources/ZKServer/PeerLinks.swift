@@ -29,6 +29,9 @@ public final class PeerLinks: PeerNetwork {
     private var nextLinkID: UInt64 = 1
     private var links: [LinkID: LinkState] = [:]
     private var listener: Channel?
+    /// Where the listener is bound (the real port when asked for port 0);
+    /// nil while not listening.
+    public private(set) var listeningAddress: PeerAddress?
     private var timer: Scheduled<Void>?
     private var timerDeadline: Now?
     /// Sink calls and operations under way; events wait while above 0.
@@ -141,6 +144,7 @@ public final class PeerLinks: PeerNetwork {
         timer = nil
         listener?.close(promise: nil)
         listener = nil
+        listeningAddress = nil
         for state in links.values { state.channel?.close(promise: nil) }
         links = [:]
     }
@@ -151,7 +155,14 @@ public final class PeerLinks: PeerNetwork {
         operation { bind(address) }
     }
 
+    /// Binds the listener. Asked again for the address it is bound to (or
+    /// for port 0 once bound), it reports `.listening` again and keeps the
+    /// listener it has.
     private func bind(_ address: PeerAddress) {
+        if let current = listeningAddress, current.host == address.host, address.port == 0 || address.port == current.port {
+            emitLater(.listening(current))
+            return
+        }
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
         let limits = limits
         ServerBootstrap(group: eventLoop)
@@ -169,7 +180,9 @@ public final class PeerLinks: PeerNetwork {
                 case .success(let channel):
                     links.listener = channel
                     let port = channel.localAddress?.port.map { UInt16(clamping: $0) } ?? address.port
-                    links.emit(.listening(PeerAddress(host: address.host, port: port)))
+                    let listening = PeerAddress(host: address.host, port: port)
+                    links.listeningAddress = listening
+                    links.emit(.listening(listening))
                 case .failure(let error):
                     links.logger.error("cannot listen for peers on \(address): \(error)")
                     links.emit(.listenFailed(address, "\(error)"))
@@ -181,6 +194,7 @@ public final class PeerLinks: PeerNetwork {
         operation {
             listener?.close(promise: nil)
             listener = nil
+            listeningAddress = nil
         }
     }
 

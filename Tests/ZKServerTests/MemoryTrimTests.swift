@@ -58,15 +58,32 @@ import Testing
         return Double(resident) / Double(pages.count)
     }
 
+    /// Scattered freed memory whose pages are still resident. Another
+    /// server in this test process may trim the same arenas at any moment
+    /// (its own check after a closed connection), so a scatter whose pages
+    /// went before they were measured is made again (at most 3 times).
+    private func scatterResidentFreedMemory() -> (kept: [UnsafeMutableRawPointer], freedPages: [UInt], resident: Double) {
+        var attempt = scatterFreedMemoryAndPages()
+        var resident = residentFraction(attempt.freedPages)
+        for _ in 1..<3 where resident <= 0.9 {
+            attempt.kept.forEach { free($0) }
+            attempt = scatterFreedMemoryAndPages()
+            resident = residentFraction(attempt.freedPages)
+        }
+        return (attempt.kept, attempt.freedPages, resident)
+    }
+
     @Test func trimGivesScatteredFreedMemoryBack() throws {
-        let (kept, freedPages) = scatterFreedMemoryAndPages()
+        let (kept, freedPages, before) = scatterResidentFreedMemory()
         defer { kept.forEach { free($0) } }
         // About 190 MB of pages that held only freed blocks.
         #expect(freedPages.count * Int(sysconf(Int32(_SC_PAGESIZE))) > 150 * 1024 * 1024)
-        let before = residentFraction(freedPages)
-        #expect(MemoryTrim.trim())
-        let after = residentFraction(freedPages)
         #expect(before > 0.9, "\(before) of the freed pages resident before the trim")
+        // What is judged is the pages: whether this call or another
+        // server's check in this process released them first, malloc_trim
+        // is what released them (its return value says only which call did).
+        _ = MemoryTrim.trim()
+        let after = residentFraction(freedPages)
         #expect(after < 0.5, "\(after) of the freed pages still resident after the trim")
     }
 
@@ -82,9 +99,8 @@ import Testing
 
     @Test func aClosedConnectionSchedulesOneCheck() async throws {
         let trim = MemoryTrim(growthBeforeTrimBytes: 64 * 1024 * 1024, checkDelayMillis: 10)
-        let (kept, freedPages) = scatterFreedMemoryAndPages()
+        let (kept, freedPages, before) = scatterResidentFreedMemory()
         defer { kept.forEach { free($0) } }
-        let before = residentFraction(freedPages)
         trim.connectionClosed()
         trim.connectionClosed()
         try await Task.sleep(for: .milliseconds(500))

@@ -44,31 +44,48 @@ private final class RecordingSink: PeerNetworkSink {
 }
 
 /// Three servers in one process, each with its own PeerLinks on loopback.
+/// Each listener is bound on port 0 first; the drivers are made once every
+/// real port is known, so no port is chosen, released and bound again.
 private final class LoopbackEnsemble {
     var links: [ServerID: PeerLinks] = [:]
     var sinks: [ServerID: RecordingSink] = [:]
     let histories: [ServerID: Election.History]
+    let ids: [ServerID]
 
-    init(loop: EventLoop, ports: [UInt16], limits: PeerNetworkLimits, histories: [ServerID: Election.History]) {
+    init(loop: EventLoop, count: Int, limits: PeerNetworkLimits, histories: [ServerID: Election.History]) {
         self.histories = histories
-        let ids = (1...Int64(ports.count)).map { ServerID(raw: $0) }
-        let address = { (id: ServerID) in PeerAddress(host: "127.0.0.1", port: ports[Int(id.raw) - 1]) }
-        let verifier = QuorumVerifier(majorityOf: ids.map {
-            QuorumServer(id: $0.raw, addresses: [.init(host: "127.0.0.1", quorumPort: 1, electionPort: Int(address($0).port))], type: .participant)
-        })
+        self.ids = (1...Int64(count)).map { ServerID(raw: $0) }
         for id in ids {
-            var peers: [ServerID: PeerAddress] = [:]
-            for other in ids where other != id { peers[other] = address(other) }
-            let driver = ElectionDriver(configuration: ElectionDriver.Configuration(
-                election: Election.Configuration(myID: id, quorum: MajorityQuorum(verifier: verifier)),
-                myAddress: address(id), peers: peers
-            ))
             var logger = Logger(label: "swiftzk.peers.\(id)")
             logger.logLevel = .info
             let network = PeerLinks(eventLoop: loop, limits: limits, logger: logger)
+            network.listen(on: PeerAddress(host: "127.0.0.1", port: 0))
+            links[id] = network
+        }
+    }
+
+    /// Every server's bound address, once all are bound.
+    var boundAddresses: [ServerID: PeerAddress]? {
+        let bound = links.compactMapValues(\.listeningAddress)
+        return bound.count == ids.count ? bound : nil
+    }
+
+    /// Makes each server's election driver for the bound addresses.
+    func makeDrivers(addresses: [ServerID: PeerAddress]) {
+        let verifier = QuorumVerifier(majorityOf: ids.compactMap { id in
+            addresses[id].map {
+                QuorumServer(id: id.raw, addresses: [.init(host: "127.0.0.1", quorumPort: 1, electionPort: Int($0.port))], type: .participant)
+            }
+        })
+        for id in ids {
+            guard let network = links[id], let myAddress = addresses[id] else { continue }
+            let peers = addresses.filter { $0.key != id }
+            let driver = ElectionDriver(configuration: ElectionDriver.Configuration(
+                election: Election.Configuration(myID: id, quorum: MajorityQuorum(verifier: verifier)),
+                myAddress: myAddress, peers: peers
+            ))
             let sink = RecordingSink(driver: driver)
             network.attach(sink)
-            links[id] = network
             sinks[id] = sink
         }
     }
@@ -103,54 +120,47 @@ private final class LoopbackEnsemble {
 }
 
 @Suite(.serialized) struct PeerLinksTests {
-    /// Free loopback ports: bound on port 0, read, released.
-    static func freePorts(_ count: Int, group: EventLoopGroup) async throws -> [UInt16] {
-        var channels: [Channel] = []
-        for _ in 0..<count {
-            channels.append(try await ServerBootstrap(group: group).bind(host: "127.0.0.1", port: 0).get())
-        }
-        let ports = channels.compactMap { $0.localAddress?.port.map { UInt16($0) } }
-        for channel in channels { try await channel.close() }
-        return ports
-    }
-
     static let histories: [ServerID: Election.History] = [
         1: Election.History(lastLoggedZxid: ZxidMath.zxid(epoch: 1, counter: 5), currentEpoch: 1),
         2: Election.History(lastLoggedZxid: ZxidMath.zxid(epoch: 1, counter: 3), currentEpoch: 1),
         3: Election.History(lastLoggedZxid: ZxidMath.zxid(epoch: 1, counter: 4), currentEpoch: 1),
     ]
 
-    /// Three servers started on free loopback ports. A free port can be taken
-    /// by another test between its release and the server's bind; then the
-    /// ensemble is shut down and started again on other ports (3 attempts).
+    /// Three servers whose listeners are bound on port 0, then started.
     fileprivate static func startEnsemble(
         group: EventLoopGroup, limits: PeerNetworkLimits
     ) async throws -> NIOLoopBound<LoopbackEnsemble> {
         let loop = group.next()
-        for attempt in 1...3 {
-            let ports = try await freePorts(3, group: group)
-            let ensemble = try await loop.submit {
-                let ensemble = LoopbackEnsemble(loop: loop, ports: ports, limits: limits, histories: Self.histories)
-                ensemble.start()
-                return NIOLoopBound(ensemble, eventLoop: loop)
-            }.get()
-            _ = try await wait(30, on: loop) { ensemble.value.allListening != nil }
-            if try await loop.submit({ ensemble.value.allListening }).get() == true { return ensemble }
-            print("peer links: a listener could not bind on \(ports) (attempt \(attempt)); trying other ports")
-            try await loop.submit { ensemble.value.shutdown() }.get()
+        let ensemble = try await loop.submit {
+            NIOLoopBound(LoopbackEnsemble(loop: loop, count: 3, limits: limits, histories: Self.histories), eventLoop: loop)
+        }.get()
+        guard try await wait(30, on: loop, { ensemble.value.boundAddresses != nil }) else {
+            throw PeerLinksTestError.cannotListen
         }
-        throw PeerLinksTestError.cannotListen
+        try await loop.submit {
+            let cluster = ensemble.value
+            guard let addresses = cluster.boundAddresses else { return }
+            cluster.makeDrivers(addresses: addresses)
+            cluster.start()
+        }.get()
+        // Asked to listen where it already does, each reports listening again.
+        guard try await wait(30, on: loop, { ensemble.value.allListening == true }) else {
+            throw PeerLinksTestError.cannotListen
+        }
+        return ensemble
     }
 
     enum PeerLinksTestError: Error { case cannotListen }
 
-    /// Polls `condition` on the loop every 20 ms for up to `seconds`.
+    /// Polls `condition` on the loop every 20 ms until it holds or
+    /// `seconds` of wall time have passed.
     static func wait(_ seconds: Int, on loop: EventLoop, _ condition: @escaping @Sendable () -> Bool) async throws -> Bool {
-        for _ in 0..<(seconds * 50) {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < deadline {
             if try await loop.submit(condition).get() { return true }
             try await Task.sleep(for: .milliseconds(20))
         }
-        return false
+        return try await loop.submit(condition).get()
     }
 
     @Test(.timeLimit(.minutes(3)))
