@@ -68,7 +68,7 @@ let package = Package(
         .target(
             name: "ZKServer",
             dependencies: [
-                "ZKProtocol", "ZKDataTree", "ZKAuth", "ZKServerCore", "ZKStorage",
+                "ZKProtocol", "ZKDataTree", "ZKAuth", "ZKServerCore", "ZKStorage", "ZKZab",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -105,7 +105,8 @@ let package = Package(
         .target(
             name: "ZKSimulation",
             dependencies: [
-                "ZKProtocol", "ZKDataTree", "ZKServerCore", "ZKStorage",
+                "ZKProtocol", "ZKDataTree", "ZKServerCore", "ZKStorage", "ZKZab",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
@@ -131,7 +132,7 @@ let package = Package(
         .testTarget(
             name: "ZKServerTests",
             dependencies: [
-                "ZKServer", "ZKServerCore", "ZKProtocol",
+                "ZKServer", "ZKServerCore", "ZKProtocol", "ZKZab",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
@@ -140,7 +141,10 @@ let package = Package(
         ),
         .testTarget(name: "ZKCLITests", dependencies: ["ZKCLI", "ZKDataTree"]),
         .testTarget(name: "ZKBenchTests", dependencies: ["ZKBench"]),
-        .testTarget(name: "ZKSimulationTests", dependencies: ["ZKSimulation"]),
+        .testTarget(
+            name: "ZKSimulationTests",
+            dependencies: ["ZKSimulation", "ZKZab", "ZKProtocol", "ZKServerCore", .product(name: "NIOCore", package: "swift-nio")]
+        ),
         .testTarget(
             name: "ZKClientTests",
             dependencies: ["ZKClient", .product(name: "NIOEmbedded", package: "swift-nio")]

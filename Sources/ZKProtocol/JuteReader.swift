@@ -126,6 +126,43 @@ extension ByteBuffer {
         writeBytes(bytes)
     }
 
+    /// Writes a Jute `vector<ustring>` or `vector<buffer>`; `nil` is count
+    /// -1. The same bytes as `writeJuteVector` with `writeJuteBytes`, in one
+    /// reservation and one pass over raw memory: a listing of 50,000
+    /// children went through the generic integer and byte writers 100,000
+    /// times, about 400 ms per reply in a debug build.
+    public mutating func writeJuteByteStrings(_ elements: [JuteBytes]?) {
+        guard let elements else {
+            writeJuteInt(-1)
+            return
+        }
+        var total = 4
+        for element in elements { total += 4 + (element.bytes?.count ?? 0) }
+        writeWithUnsafeMutableBytes(minimumWritableBytes: total) { raw in
+            guard let base = raw.baseAddress else { return 0 }
+            var offset = 0
+            func put(_ value: Int32) {
+                raw.storeBytes(of: UInt32(bitPattern: value).bigEndian, toByteOffset: offset, as: UInt32.self)
+                offset += 4
+            }
+            put(Int32(truncatingIfNeeded: elements.count))
+            for element in elements {
+                guard let bytes = element.bytes else {
+                    put(-1)
+                    continue
+                }
+                put(Int32(truncatingIfNeeded: bytes.count))
+                bytes.withUnsafeBytes { source in
+                    if let from = source.baseAddress, source.count > 0 {
+                        (base + offset).copyMemory(from: from, byteCount: source.count)
+                    }
+                }
+                offset += bytes.count
+            }
+            return offset
+        }
+    }
+
     /// Writes a Jute `vector`; `nil` is count -1.
     @inlinable
     public mutating func writeJuteVector<Element>(_ elements: [Element]?, _ element: (inout ByteBuffer, Element) -> Void) {

@@ -146,8 +146,12 @@ extension FrontEnd {
             try admitWatches(id, path, data: false, child: true, requester, actions: &actions)
             watches.addChildWatch(path, id)
         }
-        let children = (tree.children(of: path.isEmpty ? ZNodePath.root : path) ?? []).map { JuteBytes($0) }
-        return (children, node.clientStat)
+        let stat = node.clientStat
+        let listed = path.isEmpty ? ZNodePath.root : path
+        if let kept = childListings.lookup(listed, stat) { return (kept, stat) }
+        let children = (tree.children(of: listed) ?? []).map { JuteBytes($0) }
+        childListings.store(listed, stat, children)
+        return (children, stat)
     }
 
     /// Refuses a watch that would take the session past

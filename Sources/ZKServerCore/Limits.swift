@@ -48,6 +48,11 @@ public struct Limits: Sendable, Equatable {
     /// until the log catches up.
     public var logQueueTransactions: Int = 10_000
 
+    /// `swiftzk.childListingCacheBytes`: memory for sorted child lists of
+    /// nodes with 1,000 or more children, kept between getChildren calls
+    /// (ChildListingCache), oldest out first. Optional: 0 keeps none.
+    public var childListingCacheBytes: Int = 16 * 1024 * 1024
+
     public init() {}
 
     /// One row per limit: its zoo.cfg key, its value and its unit, in the
@@ -63,6 +68,7 @@ public struct Limits: Sendable, Equatable {
             ("maxClientCnxns", connectionsPerHost, "connections"),
             ("maxCnxns", connectionsTotal, "connections"),
             ("swiftzk.maxLogQueueDepth", logQueueTransactions, "transactions"),
+            ("swiftzk.childListingCacheBytes", childListingCacheBytes, "bytes"),
         ]
     }
 }

@@ -76,6 +76,7 @@ extension ServerCore {
         let (result, triggers) = committed.apply(header, body)
         frontEnd.lastProcessedZxid = committed.lastProcessedZxid
         for trigger in triggers {
+            if trigger.child { frontEnd.childListings.invalidate(trigger.path) }
             for delivery in frontEnd.watches.trigger(trigger) {
                 frontEnd.deliver(delivery, actions: &actions)
             }

@@ -72,6 +72,7 @@ struct ConfigKeyCase: Sendable, CustomTestStringConvertible {
         ConfigKeyCase("swiftzk.maxWatchesPerSession=100") { $0.effectiveLimits.watchesPerSession == 100 },
         ConfigKeyCase("swiftzk.maxEphemeralsPerSession=0") { $0.effectiveLimits.ephemeralsPerSession == 0 },
         ConfigKeyCase("swiftzk.maxLogQueueDepth=500") { $0.effectiveLimits.logQueueTransactions == 500 },
+        ConfigKeyCase("swiftzk.childListingCacheBytes=0") { $0.effectiveLimits.childListingCacheBytes == 0 },
         ConfigKeyCase("server.3=zk3.example.com:2888:3888") { $0.servers == [3: "zk3.example.com:2888:3888"] && $0.serverId == 3 },
     ]
 

@@ -89,6 +89,8 @@ def write_stmt(rec, fname, ftype, value, b="buffer"):
         enum = ENUM_FIELDS[(rec, fname)]
         return f"{b}.writeJuteInt({value}.rawValue)" if enum == "Perms" else f"{b}.writeJuteInt({value}.code)"
     v = re.match(r"vector<(.+)>", ftype)
+    if v and v.group(1) in ("ustring", "buffer"):
+        return f"{b}.writeJuteByteStrings({value})"
     if v:
         inner = write_stmt(rec, None, v.group(1), "$1", "$0")
         return f"{b}.writeJuteVector({value}) {{ {inner} }}"

@@ -1,19 +1,34 @@
 """Jepsen-style workload: kazoo clients run writes, compare-and-sets
 (setData with a version) and reads on a few znodes while a nemesis kills
-servers with SIGKILL and restarts them; the history is then checked by
-lincheck.py.
+servers with SIGKILL and restarts them, pauses them, or (with --net netns)
+partitions and delays them; the history is then checked by lincheck.py.
 
   workload.py --target swiftzk|apache|apache3 --dir DIR [--duration S]
-              [--clients N] [--keys K] [--nemesis kill|none] [--interval S]
-              [--seed S] [--plant fake-ack]
+              [--clients N] [--keys K] [--interval S] [--seed S]
+              [--nemesis kill|pause|partition|delay|mixed|none]
+              [--net loopback|netns] [--plant fake-ack]
 
 Targets:
   swiftzk   one swiftzk server ($SWIFTZK, default .build/debug/swiftzk);
             the nemesis kills it and restarts it on the same dataDir
   apache    one Apache ZooKeeper 3.8 server (Debian's), the same way
-  apache3   a 3-server Apache 3.8 ensemble on 127.0.0.1; the nemesis kills
+  apache3   a 3-server Apache 3.8 ensemble on 127.0.0.1 (or, with --net netns,
+            one member per network namespace); the nemesis kills
             the leader, or a follower every third time, and restarts it
             (kazoo clients spread over all three)
+
+--net netns (ensemble targets, root): each member runs in its own network
+namespace (ip netns exec) on 10.239.Y.I:2181/2888/3888, joined by the
+user-space switch of netlab.py; the clients stay in this process, in the
+root namespace, on 10.239.Y.254. Two more nemeses then exist, one fault at
+a time, each healed before the next:
+  partition  for 1-6 s, one of: a member cut from peers and clients; the
+             leader cut from the two followers; a follower cut from the
+             other two (the leader keeps its majority); one link between
+             two members cut, each still reaching the third
+  delay      50-300 ms (+-5-50 ms jitter) on every frame one member, or
+             every member, sends, for 2-6 s
+--nemesis mixed picks among kill, pause, partition and delay.
 
 With one server, reads are checked for linearizability with the writes.
 With an ensemble, reads are served by the member a client is connected to
@@ -21,8 +36,8 @@ and are not linearizable in ZooKeeper (by design: sync() is not a barrier
 for other clients); writes and compare-and-sets are, and reads are checked
 for sequential consistency per client (lincheck.check_reads_sequential).
 
---plant fake-ack puts a proxy between the clients and the one server that
-answers a few compare-and-sets itself with a forged success, without
+--plant fake-ack puts a proxy between the clients and the one server (with
+an ensemble: member 1, which every client then goes through) that answers a few compare-and-sets itself with a forged success, without
 forwarding them: an acknowledged write that never happened. The check must
 then fail; scripts/interop/linearizability asserts that it does.
 
@@ -31,6 +46,7 @@ history is linearizable, 1 when it is not, 2 on a setup failure.
 """
 
 import argparse
+import atexit
 import json
 import logging
 import os
@@ -45,6 +61,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lincheck  # noqa: E402
+import netlab  # noqa: E402
 
 from kazoo.client import KazooClient  # noqa: E402
 from kazoo.exceptions import BadVersionError, ZookeeperError  # noqa: E402
@@ -77,9 +94,9 @@ def free_ports(n, rng):
     return ports
 
 
-def four_letter(port, word, timeout=2.0):
+def four_letter(host, port, word, timeout=2.0):
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        with socket.create_connection((host, port), timeout=timeout) as s:
             s.sendall(word.encode())
             s.shutdown(socket.SHUT_WR)
             out = b""
@@ -93,19 +110,21 @@ def four_letter(port, word, timeout=2.0):
 
 
 class Member:
-    """One server process on a fixed client port, restartable on its dataDir."""
+    """One server process on a fixed client address, restartable on its
+    dataDir; with `wrap`, started through it (ip netns exec)."""
 
-    def __init__(self, kind, directory, port, cfg_lines, myid=None):
-        self.kind, self.dir, self.port = kind, directory, port
+    def __init__(self, kind, directory, port, cfg_lines, myid=None, host="127.0.0.1", wrap=None):
+        self.kind, self.dir, self.port, self.host, self.wrap = kind, directory, port, host, wrap
+        self.myid = myid
         self.proc = None
         os.makedirs(os.path.join(directory, "data"), exist_ok=True)
         if myid is not None:
             with open(os.path.join(directory, "data", "myid"), "w") as f:
                 f.write("%d\n" % myid)
         with open(os.path.join(directory, "zoo.cfg"), "w") as f:
-            f.write("tickTime=500\ndataDir=%s/data\nclientPort=%d\nclientPortAddress=127.0.0.1\n"
+            f.write("tickTime=500\ndataDir=%s/data\nclientPort=%d\nclientPortAddress=%s\n"
                     "4lw.commands.whitelist=*\nadmin.enableServer=false\nforceSync=yes\n"
-                    % (directory, port))
+                    % (directory, port, host))
             for line in cfg_lines:
                 f.write(line + "\n")
 
@@ -123,7 +142,10 @@ class Member:
         log = open(os.path.join(self.dir, "server.log"), "ab")
         log.write(("=== %s start\n" % time.strftime("%H:%M:%S")).encode())
         log.flush()
-        self.proc = subprocess.Popen(self.command(ensemble), stdin=subprocess.DEVNULL, stdout=log,
+        cmd = self.command(ensemble)
+        if self.wrap is not None:
+            cmd = self.wrap(cmd)
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log,
                                      stderr=subprocess.STDOUT, start_new_session=True)
         log.close()
 
@@ -145,13 +167,17 @@ class Member:
             os.killpg(self.proc.pid, signal.SIGCONT)
 
     def serving(self):
-        return "Mode:" in four_letter(self.port, "srvr")
+        return "Mode:" in four_letter(self.host, self.port, "srvr")
 
     def mode(self):
-        for line in four_letter(self.port, "srvr").splitlines():
+        for line in four_letter(self.host, self.port, "srvr").splitlines():
             if line.startswith("Mode:"):
                 return line.split(":", 1)[1].strip()
         return None
+
+    @property
+    def name(self):
+        return "%s:%d" % (self.host, self.port)
 
     def log_tail(self, n=20):
         try:
@@ -162,18 +188,27 @@ class Member:
 
 
 class Cluster:
-    def __init__(self, target, work, rng):
+    def __init__(self, target, work, rng, lab=None):
         self.target = target
         self.ensemble = target.endswith("3")
+        self.lab = lab
         kind = target.rstrip("3")
         n = 3 if self.ensemble else 1
-        ports = free_ports(3 * n, rng)
-        client, quorum, election = ports[:n], ports[n:2 * n], ports[2 * n:]
+        if lab is not None:
+            # Each member has its namespace: the same ports on its own address.
+            hosts = [lab.address(i + 1) for i in range(n)]
+            client, quorum, election = [2181] * n, [2888] * n, [3888] * n
+        else:
+            hosts = ["127.0.0.1"] * n
+            ports = free_ports(3 * n, rng)
+            client, quorum, election = ports[:n], ports[n:2 * n], ports[2 * n:]
         lines = ["initLimit=10", "syncLimit=5"] if self.ensemble else []
         if self.ensemble:
-            lines += ["server.%d=127.0.0.1:%d:%d" % (i + 1, quorum[i], election[i]) for i in range(n)]
+            lines += ["server.%d=%s:%d:%d" % (i + 1, hosts[i], quorum[i], election[i]) for i in range(n)]
         self.members = [Member(kind, os.path.join(work, "server%d" % (i + 1)), client[i], lines,
-                               myid=(i + 1) if self.ensemble else None) for i in range(n)]
+                               myid=(i + 1) if self.ensemble else None, host=hosts[i],
+                               wrap=(lambda cmd, i=i: lab.wrap(i + 1, cmd)) if lab is not None else None)
+                        for i in range(n)]
         self.kills = 0
 
     def start(self, timeout=90):
@@ -186,7 +221,7 @@ class Cluster:
         while time.monotonic() < deadline:
             for m in members:
                 if not m.alive():
-                    raise RuntimeError("server on port %d exited:\n%s" % (m.port, m.log_tail()))
+                    raise RuntimeError("server %s exited:\n%s" % (m.name, m.log_tail()))
             if all(m.serving() for m in members):
                 return True
             time.sleep(0.2)
@@ -207,7 +242,7 @@ class Cluster:
 
     @property
     def hosts(self):
-        return ",".join("127.0.0.1:%d" % m.port for m in self.members)
+        return ",".join(m.name for m in self.members)
 
 
 class FakeAckProxy:
@@ -216,8 +251,8 @@ class FakeAckProxy:
     planted bug). It only forges when the connection has no other request
     outstanding, so the client sees replies in order."""
 
-    def __init__(self, upstream_port, rng, probability):
-        self.upstream = upstream_port
+    def __init__(self, upstream_host, upstream_port, rng, probability):
+        self.upstream = (upstream_host, upstream_port)
         self.rng = rng
         self.p = probability
         self.forged = 0
@@ -236,7 +271,7 @@ class FakeAckProxy:
             except OSError:
                 return
             try:
-                u = socket.create_connection(("127.0.0.1", self.upstream), timeout=2)
+                u = socket.create_connection(self.upstream, timeout=2)
                 u.settimeout(None)
             except OSError:
                 c.close()
@@ -444,10 +479,10 @@ class Worker(threading.Thread):
             self.connect()
 
 
-def read_final(port, keys, recorder):
-    """The /lin subtree as one member holds it, after a sync; with a
-    recorder, the reads of the keys go into the history too."""
-    client = new_client("127.0.0.1:%d" % port, None)
+def read_final(address, keys, recorder):
+    """The /lin subtree as one member (host:port) holds it, after a sync;
+    with a recorder, the reads of the keys go into the history too."""
+    client = new_client(address, None)
     client.start(timeout=60)
     try:
         client.sync(ROOT)
@@ -469,12 +504,57 @@ def read_final(port, keys, recorder):
         client.close()
 
 
+def partition(cluster, rng):
+    """Cut the network one of four ways (3 members); returns what it did.
+    The caller heals it."""
+    lab, members = cluster.lab, cluster.members
+    ids = [m.myid for m in members]
+    leaders = [m.myid for m in members if m.mode() == "leader"]
+    leader = leaders[0] if leaders else rng.choice(ids)
+    shape = rng.choice(["isolate", "leader", "minority", "link"])
+    if shape == "isolate":
+        i = rng.choice(ids)
+        lab.isolate(i)
+        return "isolate member %d (%s) from peers and clients" % (i, "leader" if i == leader else "follower")
+    if shape == "leader":
+        lab.split({leader})
+        return "split {%d (leader)} | {%s}" % (leader, ",".join(str(i) for i in ids if i != leader))
+    followers = [i for i in ids if i != leader]
+    if shape == "minority":
+        i = rng.choice(followers)
+        lab.split({i})
+        return "split {%d} | {%s} (leader %d in the majority)" % (
+            i, ",".join(str(j) for j in ids if j != i), leader)
+    a = rng.choice(followers)
+    b = rng.choice([i for i in ids if i != a])
+    lab.cut_link(a, b)
+    return "cut link %d-%d only (leader %d)" % (a, b, leader)
+
+
 def nemesis(cluster, rng, interval, stop, log, kinds):
+    """One fault at a time, healed before the next. log gets (kind, text)."""
     while not stop.wait(interval * (0.5 + rng.random())):
-        victim = cluster.victim(rng)
         what = rng.choice(kinds)
-        log.append("%s %s (port %d, %s)" % ("kill -9" if what == "kill" else "SIGSTOP", victim.kind, victim.port,
-                                             victim.mode() or "?"))
+        if what == "partition":
+            text = partition(cluster, rng)
+            hold = rng.uniform(1.0, 6.0)
+            log.append((what, "%s for %.1f s" % (text, hold)))
+            time.sleep(hold)
+            cluster.lab.heal()
+            continue
+        if what == "delay":
+            ms, jitter, hold = rng.randint(50, 300), rng.randint(5, 50), rng.uniform(2.0, 6.0)
+            ids = [m.myid for m in cluster.members]
+            who = ids if rng.random() < 0.5 else [rng.choice(ids)]
+            cluster.lab.slow(who, ms, jitter)
+            log.append((what, "delay %d ms +-%d on members %s for %.1f s" % (
+                ms, jitter, ",".join(map(str, who)), hold)))
+            time.sleep(hold)
+            cluster.lab.heal()
+            continue
+        victim = cluster.victim(rng)
+        log.append((what, "%s %s (%s, %s)" % ("kill -9" if what == "kill" else "SIGSTOP", victim.kind, victim.name,
+                                              victim.mode() or "?")))
         if what == "pause":
             victim.pause(rng.uniform(0.5, 4.0))
             continue
@@ -484,7 +564,7 @@ def nemesis(cluster, rng, interval, stop, log, kinds):
         try:
             cluster.wait_serving([victim], 90)
         except RuntimeError as e:
-            log.append("restart failed: %s" % e)
+            log.append(("error", "restart failed: %s" % e))
             return
 
 
@@ -495,8 +575,12 @@ def main(argv):
     ap.add_argument("--duration", type=float, default=30)
     ap.add_argument("--clients", type=int, default=5)
     ap.add_argument("--keys", type=int, default=3)
-    ap.add_argument("--nemesis", choices=["kill", "pause", "mixed", "none"], default="mixed",
-                    help="kill: SIGKILL and restart; pause: SIGSTOP for 0.5-4 s; mixed: either")
+    ap.add_argument("--nemesis", choices=["kill", "pause", "partition", "delay", "mixed", "none"], default="mixed",
+                    help="kill: SIGKILL and restart; pause: SIGSTOP for 0.5-4 s; partition: cut the "
+                         "network 1-6 s; delay: 50-300 ms for 2-6 s; mixed: any of them (the last two "
+                         "with --net netns only)")
+    ap.add_argument("--net", choices=["loopback", "netns"], default="loopback",
+                    help="netns: each ensemble member in its own network namespace (root)")
     ap.add_argument("--interval", type=float, default=4.0)
     ap.add_argument("--seed", type=int, default=int(time.time()))
     ap.add_argument("--plant", choices=["fake-ack"], default=None)
@@ -508,9 +592,40 @@ def main(argv):
     handler = logging.FileHandler(os.path.join(a.dir, "kazoo.log"))
     handler.setFormatter(logging.Formatter("%(asctime)s %(threadName)s %(levelname)s %(message)s"))
     kazoo_log.addHandler(handler)
-    say("seed %d, target %s, %d clients, %d keys, %.0f s, nemesis %s%s" % (
-        a.seed, a.target, a.clients, a.keys, a.duration, a.nemesis, ", planted bug " + a.plant if a.plant else ""))
-    cluster = Cluster(a.target, a.dir, rng)
+    say("seed %d, target %s, %d clients, %d keys, %.0f s, nemesis %s, net %s%s" % (
+        a.seed, a.target, a.clients, a.keys, a.duration, a.nemesis, a.net,
+        ", planted bug " + a.plant if a.plant else ""))
+    if a.net == "netns" and not a.target.endswith("3"):
+        say("--net netns needs an ensemble target")
+        return 2
+    if a.nemesis in ("partition", "delay") and a.net != "netns":
+        say("--nemesis %s needs --net netns" % a.nemesis)
+        return 2
+    lab = None
+    if a.net == "netns":
+        why = netlab.available()
+        if why:
+            say("--net netns: %s" % why)
+            return 2
+        # SIGINT/SIGTERM unwind through the finally below; atexit covers the rest.
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda signum, _frame: sys.exit(128 + signum))
+        try:
+            lab = netlab.NetLab(3, rng, say)
+        except (RuntimeError, OSError) as e:
+            say("network setup failed: %s" % e)
+            return 2
+        atexit.register(lab.close)
+    cluster = Cluster(a.target, a.dir, rng, lab)
+    try:
+        return run(a, rng, cluster)
+    finally:
+        cluster.stop()
+        if lab is not None:
+            lab.close()
+
+
+def run(a, rng, cluster):
     try:
         cluster.start()
     except RuntimeError as e:
@@ -520,11 +635,8 @@ def main(argv):
     hosts = cluster.hosts
     proxy = None
     if a.plant == "fake-ack":
-        if cluster.ensemble:
-            say("--plant fake-ack needs a one-server target")
-            cluster.stop()
-            return 2
-        proxy = FakeAckProxy(cluster.members[0].port, random.Random(a.seed + 1), 0.05)
+        first = cluster.members[0]
+        proxy = FakeAckProxy(first.host, first.port, random.Random(a.seed + 1), 0.05)
         hosts = "127.0.0.1:%d" % proxy.port
     keys = ["%s/k%d" % (ROOT, i) for i in range(a.keys)]
     setup = new_client(cluster.hosts, rng)
@@ -544,7 +656,8 @@ def main(argv):
     nemesis_log = []
     nem = None
     if a.nemesis != "none":
-        kinds = {"kill": ["kill"], "pause": ["pause"], "mixed": ["kill", "pause"]}[a.nemesis]
+        kinds = [a.nemesis] if a.nemesis != "mixed" else (
+            ["kill", "pause", "partition", "delay"] if cluster.lab is not None else ["kill", "pause"])
         nem = threading.Thread(target=nemesis, args=(cluster, rng, a.interval, stop, nemesis_log, kinds), daemon=True)
         nem.start()
     time.sleep(a.duration)
@@ -555,20 +668,24 @@ def main(argv):
         w.join(OP_TIMEOUT_S + 70)
     # Every member up again, then one last read of each key through a fresh
     # client: an acknowledged write lost in the last crash shows here.
+    if cluster.lab is not None:
+        cluster.lab.heal()
     for m in cluster.members:
         if not m.alive():
             m.start(cluster.ensemble)
     try:
         cluster.wait_serving(cluster.members, 90)
-        final_states = [read_final(m.port, keys, recorder if i == 0 else None)
+        final_states = [read_final(m.name, keys, recorder if i == 0 else None)
                         for i, m in enumerate(cluster.members)]
     except Exception as e:  # noqa: BLE001
         say("final read failed: %s: %s" % (type(e).__name__, e))
         cluster.stop()
         return 2
     cluster.stop()
-    for line in nemesis_log:
+    kinds_seen = {}
+    for kind, line in nemesis_log:
         say("nemesis: " + line)
+        kinds_seen[kind] = kinds_seen.get(kind, 0) + 1
     errors = [w.error for w in workers if w.error]
     for e in errors:
         say("worker error: %s" % e)
@@ -580,9 +697,21 @@ def main(argv):
     counts = {}
     for op in ops:
         counts[op.get("out") or "unknown"] = counts.get(op.get("out") or "unknown", 0) + 1
-    say("history: %d operations (%s) in %s; %d faults%s" % (
+    say("history: %d operations (%s) in %s; %d faults (%s)%s" % (
         len(ops), ", ".join("%s %d" % kv for kv in sorted(counts.items())), path, len(nemesis_log),
+        ", ".join("%s %d" % kv for kv in sorted(kinds_seen.items())) or "none",
         "; %d forged acks" % proxy.forged if proxy else ""))
+    if cluster.ensemble and cluster.target.startswith("apache"):
+        # Leaderships won over the run (the first election included), from
+        # Apache's own log: how much the faults moved the leader.
+        won = 0
+        for m in cluster.members:
+            try:
+                with open(os.path.join(m.dir, "server.log"), errors="replace") as f:
+                    won += sum(1 for line in f if line.rstrip().endswith("Peer state changed: leading"))
+            except OSError:
+                pass
+        say("leaderships won: %d" % won)
     checked = [o for o in ops if not (cluster.ensemble and o["f"] == "read" and o["proc"] != 0)]
     t0 = time.monotonic()
     findings = lincheck.check_history([o for o in checked if o["key"] is not None], "")
@@ -591,12 +720,12 @@ def main(argv):
     findings += lincheck.check_creates(ops, final_states[0])
     for m, st in zip(cluster.members[1:], final_states[1:]):
         if st != final_states[0]:
-            findings.append("member on port %d holds another /lin tree than member on port %d" % (
-                m.port, cluster.members[0].port))
+            findings.append("member %s holds another /lin tree than member %s" % (
+                m.name, cluster.members[0].name))
     say("checked in %.1f s: %s" % (time.monotonic() - t0, "linearizable" if not findings else "NOT linearizable"))
     for line in findings[:10]:
         say("finding: " + line)
-    if errors or (a.nemesis == "kill" and not nemesis_log):
+    if errors or (a.nemesis == "kill" and not nemesis_log) or "error" in kinds_seen:
         return 2
     return 1 if findings else 0
 

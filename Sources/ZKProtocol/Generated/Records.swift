@@ -184,9 +184,9 @@ public struct SetWatches: JuteRecord {
 
     public func encode(to buffer: inout ByteBuffer) {
         buffer.writeJuteLong(relativeZxid)
-        buffer.writeJuteVector(dataWatches) { $0.writeJuteBytes($1) }
-        buffer.writeJuteVector(existWatches) { $0.writeJuteBytes($1) }
-        buffer.writeJuteVector(childWatches) { $0.writeJuteBytes($1) }
+        buffer.writeJuteByteStrings(dataWatches)
+        buffer.writeJuteByteStrings(existWatches)
+        buffer.writeJuteByteStrings(childWatches)
     }
 }
 
@@ -220,11 +220,11 @@ public struct SetWatches2: JuteRecord {
 
     public func encode(to buffer: inout ByteBuffer) {
         buffer.writeJuteLong(relativeZxid)
-        buffer.writeJuteVector(dataWatches) { $0.writeJuteBytes($1) }
-        buffer.writeJuteVector(existWatches) { $0.writeJuteBytes($1) }
-        buffer.writeJuteVector(childWatches) { $0.writeJuteBytes($1) }
-        buffer.writeJuteVector(persistentWatches) { $0.writeJuteBytes($1) }
-        buffer.writeJuteVector(persistentRecursiveWatches) { $0.writeJuteBytes($1) }
+        buffer.writeJuteByteStrings(dataWatches)
+        buffer.writeJuteByteStrings(existWatches)
+        buffer.writeJuteByteStrings(childWatches)
+        buffer.writeJuteByteStrings(persistentWatches)
+        buffer.writeJuteByteStrings(persistentRecursiveWatches)
     }
 }
 
@@ -1013,7 +1013,7 @@ public struct GetChildrenResponse: JuteRecord {
     }
 
     public func encode(to buffer: inout ByteBuffer) {
-        buffer.writeJuteVector(children) { $0.writeJuteBytes($1) }
+        buffer.writeJuteByteStrings(children)
     }
 }
 
@@ -1070,7 +1070,7 @@ public struct GetChildren2Response: JuteRecord {
     }
 
     public func encode(to buffer: inout ByteBuffer) {
-        buffer.writeJuteVector(children) { $0.writeJuteBytes($1) }
+        buffer.writeJuteByteStrings(children)
         stat.encode(to: &buffer)
     }
 }
@@ -1173,7 +1173,7 @@ public struct GetEphemeralsResponse: JuteRecord {
     }
 
     public func encode(to buffer: inout ByteBuffer) {
-        buffer.writeJuteVector(ephemerals) { $0.writeJuteBytes($1) }
+        buffer.writeJuteByteStrings(ephemerals)
     }
 }
 
@@ -1627,7 +1627,7 @@ public struct CloseSessionTxn: JuteRecord {
     }
 
     public func encode(to buffer: inout ByteBuffer) {
-        buffer.writeJuteVector(paths2Delete) { $0.writeJuteBytes($1) }
+        buffer.writeJuteByteStrings(paths2Delete)
     }
 }
 

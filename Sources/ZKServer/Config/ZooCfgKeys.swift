@@ -24,6 +24,7 @@ enum ZooCfgKeys {
         "globalOutstandingLimit",
         "swiftzk.maxOutstandingPerConnection", "swiftzk.maxQueuedReplyBytes",
         "swiftzk.maxWatchesPerSession", "swiftzk.maxEphemeralsPerSession", "swiftzk.maxLogQueueDepth",
+        "swiftzk.childListingCacheBytes",
         // and every "server.N"
     ]
 

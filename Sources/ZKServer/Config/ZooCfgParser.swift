@@ -198,6 +198,8 @@ struct ZooCfgParser {
             config.limits.ephemeralsPerSession = try integer(entry, .parseInt, 0..., "a non-negative integer number of znodes (0 means no limit)")
         case "swiftzk.maxLogQueueDepth":
             config.limits.logQueueTransactions = try integer(entry, .parseInt, 0..., "a non-negative integer number of transactions (0 means no limit)")
+        case "swiftzk.childListingCacheBytes":
+            config.limits.childListingCacheBytes = try integer(entry, .parseLong, 0..., "a non-negative integer number of bytes (0 keeps no child lists)")
         case "4lw.commands.whitelist":
             fourLetterWordList = entry.value
         case "admin.enableServer":
