@@ -146,7 +146,8 @@ struct EnsembleSessionsTests {
     @Test func touchListIsOrderedDeduplicatedAndBounded() throws {
         var learner = LearnerSessionTracker(serverId: 2, limits: EnsembleSessionsLimits(maxTouchesPerPing: 3, maxPendingRevalidations: 8))
         let ids = (1...5).map { SessionID(raw: 0x0200_0000_0000_0000 + $0) }
-        for id in ids { learner.sessionCreated(id, timeoutMs: Int32(1000 * id.raw & 0xffff)) }
+        func timeout(_ id: SessionID) -> Int32 { Int32(1000 * (id.raw & 0xffff)) }
+        for id in ids { learner.sessionCreated(id, timeoutMs: timeout(id)) }
         _ = learner.pingReply(to: Ping.fromLeader(lastProposedZxid: 0))   // the creates: 3
         _ = learner.pingReply(to: Ping.fromLeader(lastProposedZxid: 0))   // the creates: 2
         #expect(learner.touchedCount == 0)
@@ -155,7 +156,8 @@ struct EnsembleSessionsTests {
         #expect(learner.touchedCount == 5)
         let first = try Ping(packet: learner.pingReply(to: Ping.fromLeader(lastProposedZxid: 7)))
         #expect(first.touches.map(\.sessionId) == [ids[4], ids[1], ids[0]].map(\.raw))
-        #expect(first.touches.map(\.timeoutMs) == [ids[4], ids[1], ids[0]].map { Int32(1000 * $0.raw & 0xffff) })
+        let expectedTimeouts = [ids[4], ids[1], ids[0]].map(timeout)
+        #expect(first.touches.map(\.timeoutMs) == expectedTimeouts)
         // Touched again while waiting: still listed once, in its old place.
         learner.touch(ids[2])
         learner.touch(ids[0])
